@@ -1,0 +1,47 @@
+"""One question from the command line: the same answer body as POST /v1/ask, printed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from briefqa.runtime import make_builder, make_searcher
+from briefqa.settings import Settings
+from index.answering import answer_question
+from index.embedder import Embedder
+from index.store import IndexMissingError
+from service.responses import answer_out, passages_out
+
+
+def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, mode: str) -> dict[str, Any]:
+    index = make_builder(settings, embedder).current()
+    if index is None:
+        raise IndexMissingError(f"no index at {settings.index_dir}: run `briefqa ingest PATH` first")
+    result = make_searcher(settings, index, embedder).search(question, top_k, mode)
+    answer, abstained = answer_question(result)
+    return {
+        "question": question,
+        "abstained": abstained,
+        "answer": answer_out(answer).model_dump() if answer and not abstained else None,
+        "terms": result.terms,
+        "passages": [p.model_dump() for p in passages_out(result, index.documents, answer)],
+        "index_version": index.version,
+    }
+
+
+def render(body: dict[str, Any], console: Console) -> None:
+    """Print the answer and each passage with its citation, matched terms in bold."""
+    if body["abstained"]:
+        console.print("[yellow]这个问题似乎不在已索引的简报范围内（abstained）。[/yellow]")
+    elif body["answer"]:
+        console.print(Text("答：", style="bold green") + Text(body["answer"]["text"]))
+    for passage in body["passages"]:
+        c = passage["citation"]
+        where = " · ".join(str(x) for x in (c["title"], c["publication"], c["issue"], c["date"], c["section"]) if x)
+        console.print(Text(f"\n[{passage['rank']}] {where} · 字符 {c['start']}–{c['end']}", style="cyan"))
+        text = Text(passage["text"])
+        for h in passage["highlights"]:
+            text.stylize("bold yellow" if h["kind"] == "term" else "underline", h["start"], h["end"])
+        console.print(text)

@@ -1,0 +1,125 @@
+"""The ``briefqa`` command: ingest, ask, serve, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from briefqa.settings import Settings
+
+app = typer.Typer(help="briefqa: ask Chinese policy briefings questions, get cited passages.", no_args_is_help=True)
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        _fail(f"setting BRIEFQA_{str(problem['loc'][0]).upper()}: {problem['msg']}")
+        raise
+
+
+def _embedder(settings: Settings):  # type: ignore[no-untyped-def]
+    from briefqa.runtime import make_embedder
+    from index.e5_convert import ModelConversionError
+
+    try:
+        return make_embedder(settings)
+    except (ModelConversionError, OSError, ValueError) as error:
+        _fail(f"cannot load model {settings.model!r}: {error}")
+
+
+def _sync(settings: Settings, paths: list[Path], rebuild: bool = False, remove_missing: bool = False) -> str:
+    from briefqa.runtime import make_builder
+    from index.store import IndexStoreError
+    from ingest.pipeline import IngestError
+
+    builder = make_builder(settings, _embedder(settings))
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("embedding passages", total=None)
+
+        def report(stage: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            result = builder.sync(paths, remove_missing=remove_missing, rebuild=rebuild, progress=report)
+        except (IngestError, IndexStoreError) as error:
+            _fail(str(error))
+    return result.summary()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files (.txt, .md) or folders to index.")],
+    rebuild: Annotated[bool, typer.Option(help="Start the index afresh (after changing model or settings).")] = False,
+    sync: Annotated[bool, typer.Option("--sync", help="Also remove documents whose files are gone.")] = False,
+) -> None:
+    """Add or update briefings in the index; unchanged files are skipped.
+
+    Example: briefqa ingest data/briefings/
+    """
+    out.print(_sync(_settings(), paths, rebuild, sync), highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, e.g. 广州前瞻布局了哪些未来产业？")],
+    top_k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=50, help="Passages to show.")] = 5,
+    mode: Annotated[str, typer.Option("--mode", "-m", help="hybrid, dense or bm25.")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON instead of text.")] = False,
+) -> None:
+    """Ask the indexed briefings a question and print ranked, cited passages.
+
+    Example: briefqa ask "天使母基金规模多大？" -k 3
+    """
+    from briefqa.asking import ask_once, render
+
+    if not question.strip():
+        _fail("the question is empty: ask something, e.g. briefqa ask 天使母基金规模多大？", 2)
+    settings = _settings()
+    try:
+        body = ask_once(settings, _embedder(settings), question, top_k, mode)
+    except Exception as error:  # noqa: BLE001 - shown as one line, not a traceback
+        _fail(str(error))
+    if as_json:
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    else:
+        render(body, out)
+
+
+@app.command(epilog="Settings (environment or .env): " + ", ".join(
+    f"BRIEFQA_{name.upper()}" for name in Settings.model_fields) + "; PORT is read too.")
+def serve(
+    corpus: Annotated[Optional[Path], typer.Option(help="Briefings to ingest before serving.")] = None,
+) -> None:
+    """Serve the web page and the HTTP API (ingesting the default briefings first if needed)."""
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = _settings()
+    if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.api_keys:
+        _fail(f"refusing to listen on {settings.host} without API keys: set BRIEFQA_API_KEYS or bind 127.0.0.1")
+    source = corpus or settings.corpus_dir
+    err.print(f"index: {_sync(settings, [source])}", highlight=False)
+    application = create_app(settings, _embedder(settings))
+    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+
+
+def main() -> None:
+    app()

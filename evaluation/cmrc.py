@@ -1,0 +1,183 @@
+"""CMRC 2018 as a sentence-level retrieval benchmark in BEIR layout.
+
+Every context of the SQuAD-style files (``cmrc2018_dev.json`` then
+``cmrc2018_trial.json``, or any ``*.json`` in sorted order) is cut into
+sentences after 。！？； (the delimiter run and any closing quote or bracket
+”’」』） stay with the sentence). Sentences are stripped, empty ones dropped,
+and identical texts share one corpus id ``s{n}`` numbered in first-seen order.
+The gold units of a question are the sentences where its answer spans start;
+answers that cannot be located and questions with empty text are skipped.
+
+Output (UTF-8, ``\\n`` line ends, byte-identical on every run)::
+
+    corpus.jsonl   {"_id": "s0", "text": "...", "title": ""}
+    queries.jsonl  {"_id": "DEV_0_QUERY_0", "text": "..."}
+    qrels.tsv      query-id<TAB>corpus-id<TAB>score (header line first)
+
+The derived files are CC BY-SA 4.0 like the source data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」』）]*|\Z)")
+SOURCE_FILES = ("cmrc2018_dev.json", "cmrc2018_trial.json")
+
+
+@dataclass(frozen=True)
+class SentenceSpan:
+    """A sentence of one context: stripped text and its [start, end) offsets in the raw context."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class BenchmarkStats:
+    """Sizes of a built benchmark."""
+
+    contexts: int
+    sentences: int
+    questions: int
+    qrels: int
+    unplaced_answers: int
+    empty_questions: int
+
+
+def split_sentences(context: str) -> list[SentenceSpan]:
+    """Cut a context into stripped, non-empty sentences with their raw offsets."""
+    spans = []
+    for match in SENTENCE.finditer(context):
+        text = match.group().strip()
+        if text:
+            spans.append(SentenceSpan(text, match.start(), match.end()))
+    return spans
+
+
+def _source_paths(src_dir: Path) -> list[Path]:
+    """The SQuAD-style JSON files to read, dev before trial."""
+    known = [src_dir / name for name in SOURCE_FILES if (src_dir / name).is_file()]
+    paths = known or sorted(src_dir.glob("*.json"))
+    if not paths:
+        raise FileNotFoundError(f"{src_dir}: no CMRC json files (expected {', '.join(SOURCE_FILES)})")
+    return paths
+
+
+def _paragraphs(paths: list[Path]) -> Iterator[dict[str, Any]]:
+    """Every paragraph of every file, in file order."""
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for article in data["data"]:
+            yield from article["paragraphs"]
+
+
+def _answer_start(context: str, answer: dict[str, Any]) -> int:
+    """Offset of an answer span; falls back to searching the text when answer_start is off."""
+    start = int(answer.get("answer_start", -1))
+    text = answer.get("text", "")
+    if 0 <= start < len(context) and context.startswith(text, start):
+        return start
+    return context.find(text) if text else -1
+
+
+def _sentence_at(spans: list[SentenceSpan], offset: int) -> SentenceSpan | None:
+    """The sentence whose raw span holds the offset (or the next one, for offsets in dropped whitespace)."""
+    for span in spans:
+        if offset < span.end:
+            return span
+    return None
+
+
+class _Builder:
+    """Accumulates corpus, queries and qrels while reading paragraphs."""
+
+    def __init__(self) -> None:
+        self.corpus: dict[str, str] = {}
+        self.queries: list[tuple[str, str]] = []
+        self.qrels: list[tuple[str, str]] = []
+        self.contexts = 0
+        self.unplaced = 0
+        self.empty_questions = 0
+
+    def sentence_id(self, text: str) -> str:
+        """Corpus id of a sentence text, adding it when new."""
+        return self.corpus.setdefault(text, f"s{len(self.corpus)}")
+
+    def add_paragraph(self, paragraph: dict[str, Any]) -> None:
+        """Add the sentences of one context and its questions with their gold sentences."""
+        context = paragraph["context"]
+        spans = split_sentences(context)
+        ids = {span.start: self.sentence_id(span.text) for span in spans}
+        self.contexts += 1
+        for qa in paragraph.get("qas", []):
+            if not qa["question"].strip():
+                self.empty_questions += 1
+                continue
+            gold: list[str] = []
+            for answer in qa.get("answers", []):
+                offset = _answer_start(context, answer)
+                span = _sentence_at(spans, offset) if offset >= 0 else None
+                if span is None:
+                    self.unplaced += 1
+                elif ids[span.start] not in gold:
+                    gold.append(ids[span.start])
+            if gold:
+                self.queries.append((qa["id"], qa["question"].strip()))
+                self.qrels.extend((qa["id"], corpus_id) for corpus_id in gold)
+
+
+def _write_lines(path: Path, lines: Iterator[str]) -> None:
+    """Write lines with '\\n' endings as UTF-8."""
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8", newline="\n")
+
+
+def _dump(record: dict[str, str]) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def build_cmrc_sentences(src_dir: Path, out_dir: Path) -> BenchmarkStats:
+    """Build the CMRC 2018 sentence-retrieval benchmark (BEIR layout) from src_dir into out_dir."""
+    builder = _Builder()
+    for paragraph in _paragraphs(_source_paths(Path(src_dir))):
+        builder.add_paragraph(paragraph)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    corpus = ((_id, text) for text, _id in builder.corpus.items())
+    _write_lines(out_dir / "corpus.jsonl", (_dump({"_id": i, "text": t, "title": ""}) for i, t in corpus))
+    _write_lines(out_dir / "queries.jsonl", (_dump({"_id": i, "text": t}) for i, t in builder.queries))
+    qrel_lines = (f"{query_id}\t{corpus_id}\t1" for query_id, corpus_id in builder.qrels)
+    _write_lines(out_dir / "qrels.tsv", iter(["query-id\tcorpus-id\tscore", *qrel_lines]))
+    return BenchmarkStats(
+        contexts=builder.contexts,
+        sentences=len(builder.corpus),
+        questions=len(builder.queries),
+        qrels=len(builder.qrels),
+        unplaced_answers=builder.unplaced,
+        empty_questions=builder.empty_questions,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """CLI: build the benchmark and print its counts."""
+    parser = argparse.ArgumentParser(description="Build the CMRC 2018 sentence-level retrieval benchmark.")
+    parser.add_argument("--src", type=Path, default=Path("data/cmrc2018"), help="folder with the CMRC json files")
+    parser.add_argument("--out", type=Path, default=Path("var/bench/cmrc-sentences"), help="output BEIR folder")
+    args = parser.parse_args(argv)
+    stats = build_cmrc_sentences(args.src, args.out)
+    print(
+        f"{args.out}: {stats.contexts} contexts, {stats.sentences} sentences, "
+        f"{stats.questions} questions, {stats.qrels} qrels, {stats.unplaced_answers} unplaced answers, "
+        f"{stats.empty_questions} empty questions skipped"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Build and update index versions: ingest what changed, reuse what did not, swap atomically."""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.embedder import Embedder
+from index.keyword import KeywordIndex
+from index.passage_index import PassageIndex
+from index.store import IndexMismatchError, IndexMissingError, open_version, write_version
+from ingest.chunking import ChunkSettings
+from ingest.documents import Passage
+from ingest.pipeline import IngestedDocument, build_document, find_sources, read_document
+from ingest.terms import Analyzer
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class SyncReport:
+    """What one ingest did; ``version`` is None when nothing changed."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    embedded_passages: int = 0
+    version: str | None = None
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed; {self.embedded_passages} passages embedded"
+            + (f"; index version {self.version}" if self.version else "; index unchanged")
+        )
+
+
+class IndexBuilder:
+    """Owns writes to one index folder; one writer at a time (a file lock)."""
+
+    def __init__(
+        self, root: Path, embedder: Embedder, analyzer: Analyzer, chunking: ChunkSettings, keep: int = 3
+    ) -> None:
+        self.root, self.embedder, self.analyzer, self.chunking, self.keep = root, embedder, analyzer, chunking, keep
+
+    def settings(self) -> dict[str, Any]:
+        """What an index must have been built with to be used with these settings."""
+        return {
+            "model": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
+            "chunking": asdict(self.chunking),
+            "keyword_units": "+".join(self.analyzer.units),
+        }
+
+    def current(self) -> PassageIndex | None:
+        """The current version if there is one, checked against these settings."""
+        try:
+            folder, manifest = open_version(self.root)
+        except IndexMissingError:
+            return None
+        check_compatible(manifest, self.settings(), self.root)
+        return PassageIndex.load(folder, manifest)
+
+    def sync(
+        self, paths: list[Path], remove_missing: bool = False, rebuild: bool = False, progress: Progress | None = None
+    ) -> SyncReport:
+        """Make the index hold the documents under ``paths`` (adding, updating, optionally removing).
+
+        Every file is read and checked before anything is written, so one bad file leaves the index
+        as it was. ``rebuild`` starts from nothing (after a change of model or settings).
+        """
+        incoming = [read_document(p, self.chunking) for p in find_sources(paths)]
+        with self._lock():
+            return self._update(incoming, remove_missing, progress, rebuild)
+
+    def add(self, document: IngestedDocument) -> SyncReport:
+        with self._lock():
+            return self._update([document], False, None)
+
+    def remove(self, doc_ids: list[str]) -> SyncReport:
+        with self._lock():
+            old = self.current()
+            report = SyncReport(removed=[d for d in doc_ids if old and d in old.documents])
+            if old and report.removed:
+                kept = [IngestedDocument(d, _passages_of(old, i)) for i, d in old.documents.items() if i not in doc_ids]
+                report.version = self._write(kept, _vectors_by_passage(old), report, None)
+            return report
+
+    def _update(
+        self, incoming: list[IngestedDocument], remove_missing: bool, progress: Progress | None, rebuild: bool = False
+    ) -> SyncReport:
+        old = None if rebuild else self.current()
+        existing = {d.doc_id: d for d in old.documents.values()} if old else {}
+        by_source = {d.source: d for d in existing.values()}
+        report = SyncReport()
+        final: dict[str, IngestedDocument] = {i: IngestedDocument(d, _passages_of(old, i)) for i, d in existing.items()}
+        for item in incoming:
+            same_source = by_source.get(item.document.source)
+            if same_source and same_source.sha256 == item.document.sha256:
+                report.unchanged.append(same_source.doc_id)
+                continue
+            doc_id = same_source.doc_id if same_source else _free_id(item.document.doc_id, final, item.document.sha256)
+            item = _with_id(item, doc_id, self.chunking)
+            (report.changed if same_source else report.added).append(doc_id)
+            final[doc_id] = item
+        if remove_missing:
+            seen = {i.document.source for i in incoming}
+            report.removed = [i for i, d in existing.items() if d.source not in seen]
+            for doc_id in report.removed:
+                final.pop(doc_id)
+        if report.added or report.changed or report.removed:
+            reusable = _vectors_by_passage(old) if old else {}
+            for doc_id in report.changed:
+                reusable = {k: v for k, v in reusable.items() if not k.startswith(f"{doc_id}#")}
+            report.version = self._write(list(final.values()), reusable, report, progress)
+        return report
+
+    def _write(
+        self, docs: list[IngestedDocument], reusable: dict[str, np.ndarray], report: SyncReport, progress: Progress | None
+    ) -> str:
+        passages = [p for d in docs for p in d.passages]
+        to_embed = [p for p in passages if p.passage_id not in reusable]
+        fresh = self._embed(to_embed, progress)
+        report.embedded_passages = len(to_embed)
+        vectors_by_id = {**reusable, **{p.passage_id: v for p, v in zip(to_embed, fresh, strict=True)}}
+        vectors = np.stack([vectors_by_id[p.passage_id] for p in passages]) if passages else _empty(self.embedder)
+        index = PassageIndex(
+            documents={d.document.doc_id: d.document for d in docs},
+            passages=passages,
+            vectors=vectors,
+            dense=DenseIndex.build(vectors),
+            keyword=KeywordIndex.build([self.analyzer.units_of(embedding_text(p)) for p in passages]),
+        )
+        manifest = {
+            **self.settings(),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "sources": {d.document.doc_id: {"source": d.document.source, "sha256": d.document.sha256} for d in docs},
+            "counts": {"documents": len(docs), "passages": len(passages)},
+        }
+        return write_version(self.root, index.save, manifest, self.keep)
+
+    def _embed(self, passages: list[Passage], progress: Progress | None) -> np.ndarray:
+        batch = 64
+        parts = []
+        for start in range(0, len(passages), batch):
+            chunk = passages[start : start + batch]
+            parts.append(self.embedder.embed_passages([embedding_text(p) for p in chunk]))
+            if progress:
+                progress("embedding", min(start + batch, len(passages)), len(passages))
+        return np.concatenate(parts) if parts else _empty(self.embedder)
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".write.lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+
+def embedding_text(passage: Passage) -> str:
+    """The text a passage is embedded and keyword-indexed as: its section heading gives it context."""
+    section = passage.section if passage.section and passage.section not in ("导语", "刊头") else ""
+    return f"{section}\n{passage.text}" if section and not passage.text.startswith(section) else passage.text
+
+
+def check_compatible(manifest: dict[str, Any], expected: dict[str, Any], root: Path) -> None:
+    for key, value in expected.items():
+        if manifest.get(key) != value:
+            raise IndexMismatchError(
+                f"index at {root} was built with {key}={manifest.get(key)}, but the settings ask for {value}: "
+                "re-ingest with `briefqa ingest --rebuild PATH`, or point BRIEFQA_DATA_DIR at a new folder"
+            )
+
+
+def _passages_of(index: PassageIndex | None, doc_id: str) -> list[Passage]:
+    return [p for p in index.passages if p.doc_id == doc_id] if index else []
+
+
+def _vectors_by_passage(index: PassageIndex) -> dict[str, np.ndarray]:
+    return {p.passage_id: index.vectors[i] for i, p in enumerate(index.passages)}
+
+
+def _free_id(doc_id: str, taken: dict[str, IngestedDocument], sha256: str) -> str:
+    return doc_id if doc_id not in taken else f"{doc_id}-{sha256[:8]}"
+
+
+def _with_id(item: IngestedDocument, doc_id: str, chunking: ChunkSettings) -> IngestedDocument:
+    if item.document.doc_id == doc_id:
+        return item
+    return build_document(item.document.text, doc_id, item.document.source, item.document.sha256, chunking)
+
+
+def _empty(embedder: Embedder) -> np.ndarray:
+    return np.zeros((0, embedder.dimension), dtype=np.float32)
+
+

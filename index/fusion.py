@@ -1,0 +1,38 @@
+"""Fuse the dense and keyword rankings into one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Ranking = list[tuple[int, float]]  # (row, score), best first
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """``rrf``: reciprocal rank fusion with constant ``rrf_k``; ``weighted``: min-max normalised
+    scores mixed with ``dense_weight``. Either way a leg that found nothing leaves the other alone."""
+
+    method: str = "rrf"
+    rrf_k: float = 60.0
+    dense_weight: float = 0.5
+
+
+def fuse_rankings(dense: Ranking, keyword: Ranking, settings: FusionSettings) -> Ranking:
+    """Return the fused ranking (row, fused score), best first."""
+    if not dense or not keyword:
+        return list(dense or keyword)
+    weights = (settings.dense_weight, 1.0 - settings.dense_weight)
+    fused: dict[int, float] = {}
+    for ranking, weight in zip((dense, keyword), weights, strict=True):
+        for rank, (row, score) in enumerate(ranking):
+            if settings.method == "rrf":
+                contribution = 2 * weight / (settings.rrf_k + rank + 1)
+            else:
+                contribution = weight * _min_max(score, ranking)
+            fused[row] = fused.get(row, 0.0) + contribution
+    return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def _min_max(score: float, ranking: Ranking) -> float:
+    high, low = ranking[0][1], ranking[-1][1]
+    return 1.0 if high == low else (score - low) / (high - low)

@@ -1,0 +1,1 @@
+"""Ingest: files → clean document text → metadata, sections and passages → keyword terms."""

@@ -1,0 +1,74 @@
+"""Repair text pulled out of a print layout: page breaks, wrapped lines, layout spaces.
+
+The result is the clean document text that every citation offset refers to. Only whitespace is
+removed or joined; every other character stays as written (full-width punctuation included).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters that end a sentence or a block; a paragraph ending in anything else was cut by a page break.
+TERMINAL = "。！？；…：:!?;.）)」』》”’\"'"
+CONTINUATION = "，、,（(“‘《「『"
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014"
+# A space beside CJK punctuation, or between CJK and a Latin letter or digit, is a layout artefact.
+_LAYOUT_SPACE = re.compile(
+    rf"(?<=[{_CJK_PUNCT}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK_PUNCT}])"
+    rf"|(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])[ \t\u00a0\u3000]+(?=[{_CJK}])"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+HEADING_START = re.compile(
+    r"^(#{1,6}\s|[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]\s*\S|[-*•]\s)"
+)
+_BODY_LINE = 30
+_HEADING_MAX = 40  # a line this long that stops mid-sentence was wrapped by the layout
+
+
+def clean_text(raw: str) -> str:
+    """Return the clean document text for ``raw`` (see the module docstring)."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    paragraphs = [_join_wrapped_lines(p) for p in re.split(r"\n[ \t\u3000]*\n", text)]
+    paragraphs = [p for p in paragraphs if p]
+    return "\n\n".join(_repair_page_breaks(paragraphs))
+
+
+def _tidy_line(line: str) -> str:
+    return _SPACES.sub(" ", _LAYOUT_SPACE.sub("", line.strip()))
+
+
+def _join_wrapped_lines(paragraph: str) -> str:
+    lines = [_tidy_line(line) for line in paragraph.split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    out = lines[0]
+    for line in lines[1:]:
+        previous = out.rsplit("\n", 1)[-1]
+        wrapped = previous[-1] in CONTINUATION or (len(previous) >= _BODY_LINE and previous[-1] not in TERMINAL)
+        joiner = _joiner(out, line) if wrapped and not HEADING_START.match(line) else "\n"
+        out += joiner + line
+    return out
+
+
+def _joiner(left: str, right: str) -> str:
+    """Latin words keep a space between them when joined; Chinese text joins directly."""
+    return " " if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum() else ""
+
+
+def _is_cut_by_page_break(paragraph: str, following: str) -> bool:
+    looks_like_body = len(paragraph) >= _BODY_LINE or any(p in paragraph for p in "，。；、")
+    if HEADING_START.match(paragraph) and len(paragraph) <= _HEADING_MAX:
+        return False
+    return looks_like_body and paragraph[-1] not in TERMINAL and not HEADING_START.match(following)
+
+
+def _repair_page_breaks(paragraphs: list[str]) -> list[str]:
+    repaired: list[str] = []
+    for paragraph in paragraphs:
+        if repaired and _is_cut_by_page_break(repaired[-1], paragraph):
+            repaired[-1] += _joiner(repaired[-1], paragraph) + paragraph
+        else:
+            repaired.append(paragraph)
+    return repaired

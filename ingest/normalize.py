@@ -1,0 +1,49 @@
+"""Matching normal form: full/half width (NFKC), traditional → simplified (OpenCC), lower case.
+
+The document text itself is never normalised; only keyword terms, queries and answer checks are, so
+offsets always refer to the text as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` in the form used for matching (same meaning, canonical characters)."""
+    return _t2s().convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+def normalize_compact(text: str) -> str:
+    """Normalised and with all whitespace removed: the form answer strings are compared in."""
+    return _WHITESPACE.sub("", normalize(text))
+
+
+def normalize_with_origins(text: str) -> tuple[str, list[int]]:
+    """Normalise ``text`` and map every normalised character back to its index in ``text``.
+
+    OpenCC converts phrase by phrase, so the whole text is converted once; where that keeps the
+    length (the usual case for t2s) characters align one to one, otherwise we fall back to
+    converting character by character.
+
+    Returns:
+        The normalised text and, for each of its characters, the index of the source character.
+    """
+    pieces = [unicodedata.normalize("NFKC", ch).lower() for ch in text]
+    width_folded = "".join(pieces)
+    origins = [i for i, piece in enumerate(pieces) for _ in piece]
+    simplified = _t2s().convert(width_folded)
+    if len(simplified) != len(width_folded):
+        simplified = "".join(_t2s().convert(ch) if len(_t2s().convert(ch)) == 1 else ch for ch in width_folded)
+    return simplified, origins

@@ -1,0 +1,1 @@
+"""HTTP service: FastAPI app exposing ask, search and documents over the current index version."""

@@ -1,0 +1,46 @@
+"""Turn search hits and answers into API response bodies."""
+
+from __future__ import annotations
+
+from index.answering import Answer, term_spans
+from index.search import Hit, SearchResult
+from ingest.documents import Document
+from service.schemas import AnswerOut, CitationOut, HighlightOut, LegsOut, PassageOut
+
+
+def passage_out(hit: Hit, document: Document, terms: list[str], answer: Answer | None) -> PassageOut:
+    passage = hit.passage
+    highlights = [HighlightOut(start=s, end=e, kind="term") for s, e in term_spans(passage.text, terms)]
+    if answer and answer.passage_rank == hit.rank:
+        highlights.append(HighlightOut(start=answer.start - passage.start, end=answer.end - passage.start, kind="answer"))
+    return PassageOut(
+        rank=hit.rank,
+        id=passage.passage_id,
+        text=passage.text,
+        score=hit.score,
+        citation=CitationOut(
+            doc_id=document.doc_id,
+            title=document.title,
+            publication=document.publication,
+            issue=document.issue,
+            date=document.date,
+            section=passage.section,
+            start=passage.start,
+            end=passage.end,
+        ),
+        highlights=highlights,
+        ranks=LegsOut(dense=hit.dense_rank, bm25=hit.bm25_rank, fused=hit.rank),
+        scores=LegsOut(dense=hit.dense_score, bm25=hit.bm25_score, fused=hit.score),
+    )
+
+
+def passages_out(result: SearchResult, documents: dict[str, Document], answer: Answer | None) -> list[PassageOut]:
+    return [passage_out(h, documents[h.passage.doc_id], result.terms, answer) for h in result.hits]
+
+
+def answer_out(answer: Answer | None) -> AnswerOut | None:
+    if answer is None:
+        return None
+    return AnswerOut(
+        text=answer.text, doc_id=answer.doc_id, start=answer.start, end=answer.end, passage_rank=answer.passage_rank
+    )

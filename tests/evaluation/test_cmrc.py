@@ -1,0 +1,87 @@
+"""CMRC sentence benchmark builder on a tiny synthetic SQuAD-style file."""
+
+import json
+
+from evaluation.cmrc import build_cmrc_sentences, split_sentences
+from evaluation.questions import load_beir_corpus, load_questions
+
+CONTEXT_A = "他说：“我们明天出发。”然后离开了！  大家都很高兴；真的吗？没有结尾"
+CONTEXT_B = "大家都很高兴；广州有六个未来产业。（注：见下文。）"
+
+
+def write_source(folder):
+    data = {
+        "version": "v1.0",
+        "data": [
+            {
+                "id": "A",
+                "title": "",
+                "paragraphs": [
+                    {
+                        "id": "A0",
+                        "context": CONTEXT_A,
+                        "qas": [
+                            {
+                                "id": "QA_0",
+                                "question": "他们什么时候出发？",
+                                "answers": [{"text": "明天", "answer_start": CONTEXT_A.index("明天")}],
+                            },
+                            {
+                                "id": "QA_1",
+                                "question": "谁很高兴？",
+                                "answers": [
+                                    {"text": "大家", "answer_start": CONTEXT_A.index("大家")},
+                                    {"text": "离开了！  大家", "answer_start": CONTEXT_A.index("离开")},
+                                    {"text": "不存在", "answer_start": -1},
+                                ],
+                            },
+                            {"id": "QA_2", "question": "  ", "answers": [{"text": "大家", "answer_start": 0}]},
+                        ],
+                    },
+                    {
+                        "id": "B0",
+                        "context": CONTEXT_B,
+                        "qas": [
+                            {
+                                "id": "QB_0",
+                                "question": "广州有几个未来产业？",
+                                "answers": [{"text": "六个", "answer_start": CONTEXT_B.index("六个")}],
+                            },
+                        ],
+                    },
+                ],
+            }
+        ],
+    }
+    folder.mkdir()
+    (folder / "cmrc2018_dev.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_split_keeps_delimiters_and_closing_quotes():
+    texts = [span.text for span in split_sentences(CONTEXT_A)]
+    assert texts == ["他说：“我们明天出发。”", "然后离开了！", "大家都很高兴；", "真的吗？", "没有结尾"]
+    assert [s.text for s in split_sentences(CONTEXT_B)][-1] == "（注：见下文。）"
+    assert split_sentences("  \n ") == []
+
+
+def test_build_dedupes_sentences_and_writes_qrels(tmp_path):
+    write_source(tmp_path / "src")
+    stats = build_cmrc_sentences(tmp_path / "src", tmp_path / "out")
+    corpus = {doc.text: doc.id for doc in load_beir_corpus(tmp_path / "out")}
+    assert stats.sentences == 7 == len(corpus)  # "大家都很高兴；" is shared
+    assert list(corpus.values()) == [f"s{n}" for n in range(7)]
+    assert (stats.questions, stats.qrels, stats.unplaced_answers, stats.empty_questions) == (3, 4, 1, 1)
+    gold = {q.id: q.gold_ids for q in load_questions(tmp_path / "out")}
+    assert gold["QA_0"] == (corpus["他说：“我们明天出发。”"],)
+    assert gold["QA_1"] == (corpus["大家都很高兴；"], corpus["然后离开了！"])
+    assert gold["QB_0"] == (corpus["广州有六个未来产业。"],)
+    first_line = (tmp_path / "out" / "qrels.tsv").read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == "query-id\tcorpus-id\tscore"
+
+
+def test_build_is_byte_identical(tmp_path):
+    write_source(tmp_path / "src")
+    build_cmrc_sentences(tmp_path / "src", tmp_path / "one")
+    build_cmrc_sentences(tmp_path / "src", tmp_path / "two")
+    for name in ("corpus.jsonl", "queries.jsonl", "qrels.tsv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()

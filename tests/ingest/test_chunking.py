@@ -1,0 +1,63 @@
+from ingest.chunking import ChunkSettings, passages_for
+from ingest.cleaning import clean_text
+from ingest.sentences import sentence_spans
+from ingest.structure import blocks
+from tests.conftest import BRIEFING
+
+
+def _passages(settings: ChunkSettings = ChunkSettings()):
+    text = clean_text(BRIEFING.read_text(encoding="utf-8"))
+    return text, passages_for("doc", text, blocks(text), settings)
+
+
+def test_sentences_split_on_chinese_end_marks_and_keep_closing_quotes():
+    text = "他说：“好。”然后走了！真的吗？是的；结束"
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["他说：“好。”", "然后走了！", "真的吗？", "是的；", "结束"]
+
+
+def test_overlong_sentence_is_cut_after_a_comma():
+    text = "甲" * 50 + "，" + "乙" * 50 + "。"
+    spans = sentence_spans(text, max_chars=60)
+    assert [e - s for s, e in spans] == [51, 51]
+
+
+def test_every_passage_is_its_document_slice_and_ends_a_sentence():
+    text, passages = _passages()
+    for p in passages:
+        assert text[p.start : p.end] == p.text
+        assert p.text[-1] in "。！？；”）" or p.kind != "body"
+
+
+def test_passages_respect_size_and_stay_in_one_section():
+    settings = ChunkSettings(max_chars=150, overlap_sentences=1)
+    text, passages = _passages(settings)
+    for p in passages:
+        assert len(p.text) <= 150 or len(sentence_spans(p.text)) == 1
+        assert all(b.section == p.section for b in blocks(text) if b.start < p.end and b.end > p.start)
+
+
+def test_no_passage_is_contained_in_its_predecessor():
+    _, passages = _passages()
+    for before, after in zip(passages, passages[1:]):
+        assert not (after.start >= before.start and after.end <= before.end)
+
+
+def test_no_sentence_holds_a_stray_line_break():
+    _, passages = _passages()
+    for p in passages:
+        if p.kind == "body":
+            for s, e in sentence_spans(p.text):
+                assert "\n" not in p.text[s:e]
+
+
+def test_known_page_breaks_stay_whole_inside_passages():
+    text, passages = _passages()
+    for word in ("细胞与基因", "高水平科技自立自强", "驱动着产业", "贸易摩擦、技术封锁"):
+        assert any(word in p.text for p in passages), word
+
+
+def test_masthead_and_footer_are_searchable_passages():
+    _, passages = _passages()
+    kinds = {p.kind for p in passages}
+    assert {"masthead", "footer", "body"} <= kinds
+    assert any("责任编辑" in p.text for p in passages if p.kind == "footer")
