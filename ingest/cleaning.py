@@ -59,8 +59,8 @@ def _joiner(left: str, right: str) -> str:
 
 def _is_cut_by_page_break(paragraph: str, following: str) -> bool:
     looks_like_body = len(paragraph) >= _BODY_LINE or any(p in paragraph for p in "，。；、")
-    if HEADING_START.match(paragraph) and len(paragraph) <= _HEADING_MAX:
-        return False
+    if HEADING_START.match(paragraph) and len(paragraph) <= _HEADING_MAX and "。" not in paragraph[:-1]:
+        return False  # a heading line, not a body paragraph cut short
     return looks_like_body and paragraph[-1] not in TERMINAL and not HEADING_START.match(following)
 
 
