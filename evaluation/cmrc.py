@@ -76,7 +76,8 @@ def _paragraphs(paths: list[Path]) -> Iterator[dict[str, Any]]:
     for path in paths:
         data = json.loads(path.read_text(encoding="utf-8"))
         for article in data["data"]:
-            yield from article["paragraphs"]
+            for paragraph in article["paragraphs"]:
+                yield {**paragraph, "title": article.get("title", "")}
 
 
 def _answer_start(context: str, answer: dict[str, Any]) -> int:
@@ -101,6 +102,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.corpus: dict[str, str] = {}
+        self.origin: dict[str, tuple[str, str, int]] = {}  # id -> (article title, context id, position)
         self.queries: list[tuple[str, str]] = []
         self.qrels: list[tuple[str, str]] = []
         self.contexts = 0
@@ -116,6 +118,8 @@ class _Builder:
         context = paragraph["context"]
         spans = split_sentences(context)
         ids = {span.start: self.sentence_id(span.text) for span in spans}
+        for position, span in enumerate(spans):
+            self.origin.setdefault(ids[span.start], (paragraph.get("title", ""), paragraph["id"], position))
         self.contexts += 1
         for qa in paragraph.get("qas", []):
             if not qa["question"].strip():
@@ -139,7 +143,7 @@ def _write_lines(path: Path, lines: Iterator[str]) -> None:
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8", newline="\n")
 
 
-def _dump(record: dict[str, str]) -> str:
+def _dump(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
@@ -150,8 +154,11 @@ def build_cmrc_sentences(src_dir: Path, out_dir: Path) -> BenchmarkStats:
         builder.add_paragraph(paragraph)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    corpus = ((_id, text) for text, _id in builder.corpus.items())
-    _write_lines(out_dir / "corpus.jsonl", (_dump({"_id": i, "text": t, "title": ""}) for i, t in corpus))
+    corpus = ((_id, text, *builder.origin[_id]) for text, _id in builder.corpus.items())
+    _write_lines(
+        out_dir / "corpus.jsonl",
+        (_dump({"_id": i, "text": t, "title": title, "metadata": {"context": c, "position": n}}) for i, t, title, c, n in corpus),
+    )
     _write_lines(out_dir / "queries.jsonl", (_dump({"_id": i, "text": t}) for i, t in builder.queries))
     qrel_lines = (f"{query_id}\t{corpus_id}\t1" for query_id, corpus_id in builder.qrels)
     _write_lines(out_dir / "qrels.tsv", iter(["query-id\tcorpus-id\tscore", *qrel_lines]))

@@ -18,8 +18,8 @@ from index.keyword import KeywordIndex
 from index.passage_index import PassageIndex
 from index.store import IndexMismatchError, IndexMissingError, open_version, write_version
 from ingest.chunking import ChunkSettings
-from ingest.documents import Passage
-from ingest.pipeline import IngestedDocument, build_document, find_sources, read_document
+from ingest.documents import Document, Passage
+from ingest.pipeline import IngestedDocument, IngestError, file_sha256, find_sources, read_document, with_doc_id
 from ingest.terms import Analyzer
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -33,13 +33,14 @@ class SyncReport:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # why each unreadable file in a folder was left out
     embedded_passages: int = 0
     version: str | None = None
 
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed; {self.embedded_passages} passages embedded"
+            f"{len(self.removed)} removed, {len(self.skipped)} skipped; {self.embedded_passages} passages embedded"
             + (f"; index version {self.version}" if self.version else "; index unchanged")
         )
 
@@ -72,18 +73,51 @@ class IndexBuilder:
     def sync(
         self, paths: list[Path], remove_missing: bool = False, rebuild: bool = False, progress: Progress | None = None
     ) -> SyncReport:
-        """Make the index hold the documents under ``paths`` (adding, updating, optionally removing).
+        """Make the index hold the documents under ``paths``: new files added, changed ones re-read,
+        unchanged ones (same content hash) not even parsed, and those whose files are gone from a
+        named folder removed (``remove_missing``: every document whose file was not found now).
 
-        Every file is read and checked before anything is written, so one bad file leaves the index
-        as it was. ``rebuild`` starts from nothing (after a change of model or settings).
+        A file named on its own is all-or-nothing: if it cannot be read, IngestError is raised and
+        nothing is written. A file in a named folder that cannot be read (a scan, a damaged PDF) is
+        left out and named in ``SyncReport.skipped``: the rest is synced, and the file's earlier
+        version, if any, stays. ``rebuild`` starts from nothing (after a change of model or settings).
         """
-        incoming = [read_document(p, self.chunking) for p in find_sources(paths)]
+        sources = find_sources(paths)
+        folders = [p.resolve() for p in paths if p.is_dir()]
         with self._lock():
-            return self._update(incoming, remove_missing, progress, rebuild)
+            old = None if rebuild else self.current()
+            known = {d.source: d for d in old.documents.values()} if old else {}
+            report = SyncReport()
+            incoming = self._read_changed(sources, known, folders, report)
+            seen = {str(source) for source in sources}
+            gone = {
+                d.source
+                for d in known.values()
+                if d.source not in seen and (remove_missing or any(_is_inside(d.source, f) for f in folders))
+            }
+            return self._update(incoming, progress, old, gone, report)
+
+    def _read_changed(
+        self, sources: list[Path], known: dict[str, Document], folders: list[Path], report: SyncReport
+    ) -> list[IngestedDocument]:
+        """Read the new and changed files; note the unchanged (by content hash) and the unreadable ones."""
+        incoming: list[IngestedDocument] = []
+        for source in sources:
+            same = known.get(str(source))
+            if same and same.sha256 == file_sha256(source):
+                report.unchanged.append(same.doc_id)
+                continue
+            try:
+                incoming.append(read_document(source, self.chunking))
+            except IngestError as error:
+                if not any(source.is_relative_to(folder) for folder in folders):
+                    raise  # a file named on its own: all or nothing
+                report.skipped.append(f"{error} — skipped")
+        return incoming
 
     def add(self, document: IngestedDocument) -> SyncReport:
         with self._lock():
-            return self._update([document], False, None)
+            return self._update([document], None, self.current())
 
     def remove(self, doc_ids: list[str]) -> SyncReport:
         with self._lock():
@@ -95,12 +129,17 @@ class IndexBuilder:
             return report
 
     def _update(
-        self, incoming: list[IngestedDocument], remove_missing: bool, progress: Progress | None, rebuild: bool = False
+        self,
+        incoming: list[IngestedDocument],
+        progress: Progress | None,
+        old: PassageIndex | None,
+        gone: set[str] | None = None,
+        report: SyncReport | None = None,
     ) -> SyncReport:
-        old = None if rebuild else self.current()
+        """Write a version with ``incoming`` added or updated and the documents of ``gone`` sources removed."""
         existing = {d.doc_id: d for d in old.documents.values()} if old else {}
         by_source = {d.source: d for d in existing.values()}
-        report = SyncReport()
+        report = report or SyncReport()
         final: dict[str, IngestedDocument] = {i: IngestedDocument(d, _passages_of(old, i)) for i, d in existing.items()}
         for item in incoming:
             same_source = by_source.get(item.document.source)
@@ -108,14 +147,12 @@ class IndexBuilder:
                 report.unchanged.append(same_source.doc_id)
                 continue
             doc_id = same_source.doc_id if same_source else _free_id(item.document.doc_id, final, item.document.sha256)
-            item = _with_id(item, doc_id, self.chunking)
+            item = item if item.document.doc_id == doc_id else with_doc_id(item, doc_id)
             (report.changed if same_source else report.added).append(doc_id)
             final[doc_id] = item
-        if remove_missing:
-            seen = {i.document.source for i in incoming}
-            report.removed = [i for i, d in existing.items() if d.source not in seen]
-            for doc_id in report.removed:
-                final.pop(doc_id)
+        report.removed = [i for i, d in existing.items() if d.source in (gone or set())]
+        for doc_id in report.removed:
+            final.pop(doc_id)
         if report.added or report.changed or report.removed:
             reusable = _vectors_by_passage(old) if old else {}
             for doc_id in report.changed:
@@ -124,7 +161,11 @@ class IndexBuilder:
         return report
 
     def _write(
-        self, docs: list[IngestedDocument], reusable: dict[str, np.ndarray], report: SyncReport, progress: Progress | None
+        self,
+        docs: list[IngestedDocument],
+        reusable: dict[str, np.ndarray],
+        report: SyncReport,
+        progress: Progress | None,
     ) -> str:
         passages = [p for d in docs for p in d.passages]
         to_embed = [p for p in passages if p.passage_id not in reusable]
@@ -144,6 +185,7 @@ class IndexBuilder:
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "sources": {d.document.doc_id: {"source": d.document.source, "sha256": d.document.sha256} for d in docs},
             "counts": {"documents": len(docs), "passages": len(passages)},
+            "dense_index": index.dense.describe(),
         }
         return write_version(self.root, index.save, manifest, self.keep)
 
@@ -192,13 +234,10 @@ def _free_id(doc_id: str, taken: dict[str, IngestedDocument], sha256: str) -> st
     return doc_id if doc_id not in taken else f"{doc_id}-{sha256[:8]}"
 
 
-def _with_id(item: IngestedDocument, doc_id: str, chunking: ChunkSettings) -> IngestedDocument:
-    if item.document.doc_id == doc_id:
-        return item
-    return build_document(item.document.text, doc_id, item.document.source, item.document.sha256, chunking)
+def _is_inside(source: str, folder: Path) -> bool:
+    """Whether a document's source (a file path, or ``upload:NAME``) lies in ``folder``."""
+    return not source.startswith("upload:") and Path(source).is_relative_to(folder)
 
 
 def _empty(embedder: Embedder) -> np.ndarray:
     return np.zeros((0, embedder.dimension), dtype=np.float32)
-
-

@@ -10,7 +10,7 @@ from index.embedder import Embedder
 from index.fusion import FusionSettings, fuse_rankings
 from index.passage_index import PassageIndex
 from ingest.documents import Passage
-from ingest.normalize import normalize
+from ingest.normalize import simplify
 from ingest.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
@@ -68,7 +68,7 @@ class Searcher:
         dense: list[tuple[int, float]] = []
         keyword: list[tuple[int, float]] = []
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed_queries([normalize(question)])[0]
+            vector = self.embedder.embed_queries([simplify(question)])[0]
             dense = self.index.dense.search(vector, depth, allowed)
         if mode in ("hybrid", "bm25"):
             keyword = self.index.keyword.search(self.analyzer.units_of(question), depth, allowed)

@@ -16,7 +16,7 @@ _KIND = {"masthead": "masthead", "title": "masthead", "body": "body", "footer": 
 class ChunkSettings:
     """How big a passage may be and how many sentences consecutive passages share."""
 
-    max_chars: int = 220
+    max_chars: int = 300
     overlap_sentences: int = 1
 
 
@@ -24,11 +24,36 @@ def passages_for(doc_id: str, text: str, parts: list[Block], settings: ChunkSett
     """Cut a document into passages; each keeps its section and ``text == doc[start:end]``."""
     passages: list[Passage] = []
     for (kind, section), group in groupby(parts, key=lambda b: (_KIND[b.role], b.section)):
-        spans = [s for b in group for s in sentence_spans(text, b.start, b.end, settings.max_chars)]
-        for start, end in _pack(spans, settings):
+        paragraphs = [sentence_spans(text, b.start, b.end, settings.max_chars) for b in group]
+        for start, end in _pack_paragraphs([p for p in paragraphs if p], settings):
             passage_id = f"{doc_id}#{len(passages):04d}"
             passages.append(Passage(passage_id, doc_id, start, end, text[start:end], section, kind))
     return passages
+
+
+def _pack_paragraphs(paragraphs: list[list[tuple[int, int]]], settings: ChunkSettings) -> list[tuple[int, int]]:
+    """Keep paragraphs whole where they fit, merging short neighbours; split long ones by sentence.
+
+    A paragraph is the author's own unit of meaning, so a passage starts at a paragraph boundary
+    whenever it can; overlap is only needed inside a paragraph that had to be cut.
+    """
+    packed: list[tuple[int, int]] = []
+    open_span: tuple[int, int] | None = None
+    for sentences in paragraphs:
+        start, end = sentences[0][0], sentences[-1][1]
+        if open_span and end - open_span[0] <= settings.max_chars:
+            open_span = (open_span[0], end)
+            continue
+        if open_span:
+            packed.append(open_span)
+        if end - start <= settings.max_chars:
+            open_span = (start, end)
+        else:
+            packed.extend(_pack(sentences, settings))
+            open_span = None
+    if open_span:
+        packed.append(open_span)
+    return packed
 
 
 def _pack(spans: list[tuple[int, int]], settings: ChunkSettings) -> list[tuple[int, int]]:

@@ -19,6 +19,9 @@ class Document:
     issue: str | None = None
     date: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    # Where each printed page starts in ``text``: [(offset, page number)], ascending; empty for
+    # formats without fixed pages (DOCX, HTML, plain text). JSON turns the pairs into lists.
+    pages: list[tuple[int, int]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -39,6 +42,8 @@ class Passage:
     text: str
     section: str | None
     kind: str = "body"  # body | masthead | footer
+    page_start: int | None = None  # the printed pages the passage lies on, where the source has pages
+    page_end: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -20,9 +20,14 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def simplify(text: str) -> str:
+    """Full/half width folded (NFKC) and traditional → simplified; case kept (for the embedder)."""
+    return _t2s().convert(unicodedata.normalize("NFKC", text))
+
+
 def normalize(text: str) -> str:
     """Return ``text`` in the form used for matching (same meaning, canonical characters)."""
-    return _t2s().convert(unicodedata.normalize("NFKC", text)).lower()
+    return simplify(text).lower()
 
 
 def normalize_compact(text: str) -> str:

@@ -27,6 +27,8 @@ def passage_out(hit: Hit, document: Document, terms: list[str], answer: Answer |
             section=passage.section,
             start=passage.start,
             end=passage.end,
+            page_start=passage.page_start,
+            page_end=passage.page_end,
         ),
         highlights=highlights,
         ranks=LegsOut(dense=hit.dense_rank, bm25=hit.bm25_rank, fused=hit.rank),

@@ -1,49 +1,93 @@
-"""Request and response bodies of the v1 API (separate input and output models)."""
+"""Request and response bodies of the v1 API (separate input and output models, Chinese examples)."""
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from service import examples
+from service.errors import echo
 
 Mode = Literal["hybrid", "dense", "bm25"]
-_DATE = r"^\d{4}-\d{2}-\d{2}$"
-_DOC_ID = r"^[\w][\w.\-]{0,127}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# Ids come from file names (ingest.pipeline.doc_id_for): word characters, '.', '-'. Never '/', '\', NUL,
+# a leading '.', or whitespace, so an id can't name a path. Checked with Python's re, whose \w made them.
+DOC_ID_PATTERN = r"^\w[\w.\-]{0,199}$"
+_DOC_ID = re.compile(r"\w[\w.\-]{0,199}")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A question needs one character that is neither a space nor a control character (same in ECMA and Python).
+MEANINGFUL_PATTERN = r"[^\s\x00-\x1f\x7f-\x9f\ufeff]"
+_MEANINGFUL = re.compile(MEANINGFUL_PATTERN)
+
+
+def check_doc_id(value: str) -> str:
+    if not _DOC_ID.fullmatch(value):
+        raise ValueError(f"invalid document id {echo(value)}: use letters, digits, '_', '.' and '-' (at most 200)")
+    return value
+
+
+def plain_text(value: str) -> str:
+    """Refuse lone surrogates (not text at all); turn control characters into spaces."""
+    if _SURROGATE.search(value):
+        raise ValueError("holds a lone UTF-16 surrogate, which is not text: send valid Unicode")
+    return _CONTROL.sub(" ", value)
+
+
+def _not_blank(question: str) -> str:
+    if not _MEANINGFUL.search(question):
+        raise ValueError("question is empty: ask something, e.g. 天使母基金规模多大？")
+    return question
+
+
+def _json_integer(value: object) -> object:
+    """JSON Schema's integer: 5 and 5.0 are; true, "5" and 2.5 are not (pydantic's lax int would take "5")."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("must be a JSON integer such as 5, not a string or a boolean")
+    return value
+
+
+DocId = Annotated[
+    str,
+    AfterValidator(check_doc_id),
+    WithJsonSchema({"type": "string", "pattern": DOC_ID_PATTERN, "maxLength": 200}),
+]
+Question = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra={"pattern": MEANINGFUL_PATTERN}),
+    AfterValidator(plain_text),
+    AfterValidator(_not_blank),
+]
 
 
 class Strict(BaseModel):
+    """Unknown fields are refused (422), so a misspelt option is never silently ignored."""
+
     model_config = ConfigDict(extra="forbid")
 
 
 class FiltersIn(Strict):
-    doc_ids: list[str] = Field(default_factory=list, max_length=100, description="Only these documents.")
-    publication: str | None = Field(None, max_length=100, examples=["领导学刊"])
-    date_from: str | None = Field(None, pattern=_DATE, examples=["2025-01-01"])
-    date_to: str | None = Field(None, pattern=_DATE, examples=["2025-12-31"])
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": examples.FILTERS_IN})
 
-    @field_validator("doc_ids")
-    @classmethod
-    def _valid_ids(cls, ids: list[str]) -> list[str]:
-        import re
-
-        bad = [i for i in ids if not re.match(_DOC_ID, i) or ".." in i]
-        if bad:
-            raise ValueError(f"invalid document id {bad[0][:40]!r}: letters, digits, '.', '_' and '-' only")
-        return ids
+    doc_ids: list[DocId] = Field(default_factory=list, max_length=100, description="Only these documents.")
+    publication: Annotated[str, Field(max_length=100), AfterValidator(plain_text)] | None = Field(
+        None, description="Only this publication (exact name).", examples=["领导学刊"]
+    )
+    date_from: str | None = Field(None, pattern=DATE_PATTERN, description="Issued on or after (ISO date).")
+    date_to: str | None = Field(None, pattern=DATE_PATTERN, description="Issued on or before (ISO date).")
 
 
 class AskIn(Strict):
-    question: str = Field(..., min_length=1, max_length=2000, examples=["天使母基金规模多大？"])
-    top_k: StrictInt = Field(5, ge=1, le=20, description="How many passages to return.")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": examples.ASK_IN})
+
+    question: Question = Field(description="The question, in Chinese or English; at most the configured length.")
+    top_k: Annotated[int, BeforeValidator(_json_integer)] = Field(
+        5, ge=1, le=20, description="How many passages to return (an integer, 1 to 20)."
+    )
     mode: Mode = Field("hybrid", description="hybrid (default), dense or bm25.")
     filters: FiltersIn | None = None
-
-    @field_validator("question")
-    @classmethod
-    def _not_blank(cls, question: str) -> str:
-        if not question.strip():
-            raise ValueError("question is empty: ask something, e.g. 天使母基金规模多大？")
-        return question
 
 
 class CitationOut(BaseModel):
@@ -55,18 +99,20 @@ class CitationOut(BaseModel):
     section: str | None
     start: int = Field(description="Offset of the passage in the document's clean text.")
     end: int
+    page_start: int | None = Field(None, description="First page (1-based) the passage lies on; null without pages.")
+    page_end: int | None = Field(None, description="Last page the passage lies on (equals page_start on one page).")
 
 
 class HighlightOut(BaseModel):
-    start: int = Field(description="Offset inside the passage text.")
+    start: int = Field(description="Offset inside the passage text (Python string index).")
     end: int
-    kind: Literal["term", "answer"]
+    kind: Literal["term", "answer"] = Field(description="term: a query term; answer: the answer sentence.")
 
 
 class LegsOut(BaseModel):
-    dense: float | int | None
-    bm25: float | int | None
-    fused: float | int
+    dense: float | int | None = Field(description="Dense (embedding) leg; null when it did not find the passage.")
+    bm25: float | int | None = Field(description="BM25 keyword leg; null when it did not find the passage.")
+    fused: float | int = Field(description="After fusing the legs: the passage's final rank or score.")
 
 
 class PassageOut(BaseModel):
@@ -83,39 +129,49 @@ class PassageOut(BaseModel):
 class AnswerOut(BaseModel):
     text: str
     doc_id: str
-    start: int
+    start: int = Field(description="Offset of the answer sentence in the document's clean text.")
     end: int
-    passage_rank: int
+    passage_rank: int = Field(description="Rank of the passage holding the answer sentence.")
 
 
 class SearchOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH_OUT]})
+
     question: str
     terms: list[str] = Field(description="The question's keyword terms (jieba, normalised, filler removed).")
     passages: list[PassageOut]
-    index_version: str
+    index_version: str = Field(description="The index version that answered; changes after every write.")
     took_ms: float
 
 
 class AskOut(SearchOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ASK_OUT]})
+
     abstained: bool = Field(description="True when the question does not seem to be about the indexed briefings.")
     answer: AnswerOut | None
 
 
 class DocumentSummary(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SUMMARY]})
+
     doc_id: str
     title: str
     publication: str | None
     issue: str | None
     date: str | None
-    passages: int
+    passages: int = Field(description="How many passages the document was cut into.")
     metadata: dict[str, str]
 
 
 class DocumentOut(DocumentSummary):
-    text: str
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DOCUMENT]})
+
+    text: str = Field(description="The clean text that citation offsets point into.")
 
 
 class DocumentPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PAGE]})
+
     documents: list[DocumentSummary]
     total: int
     offset: int
@@ -123,9 +179,11 @@ class DocumentPage(BaseModel):
 
 
 class ErrorBody(BaseModel):
-    code: str
-    message: str
+    code: str = Field(description="Stable, machine-readable: unauthorized, invalid_request, too_large, ...")
+    message: str = Field(description="What went wrong and what to do; quotes at most a short prefix of the input.")
 
 
 class ErrorOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ERROR]})
+
     error: ErrorBody

@@ -1,0 +1,3 @@
+from briefqa.cli import main
+
+main()

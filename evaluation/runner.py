@@ -1,0 +1,73 @@
+"""Run a question set against briefqa's own retrieval: the served index, or a BEIR corpus indexed here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from briefqa.runtime import make_analyzer, make_builder, make_searcher
+from briefqa.settings import Settings
+from evaluation.embedding_cache import cached_embeddings
+from evaluation.metrics import EvalResult, run_eval
+from evaluation.questions import Question, load_beir_corpus
+from index.builder import embedding_text
+from index.dense import DenseIndex
+from index.embedder import Embedder
+from index.keyword import KeywordIndex
+from index.passage_index import PassageIndex
+from index.search import MODES, Searcher
+from index.store import IndexMissingError
+from ingest.documents import Document, Passage
+from ingest.normalize import simplify
+
+
+class PrecomputedQueries:
+    """Serves question vectors embedded in one cached batch; anything else goes to the model."""
+
+    def __init__(self, embedder: Embedder, questions: list[str], cache_dir: Path) -> None:
+        self.inner, self.model_id, self.dimension = embedder, embedder.model_id, embedder.dimension
+        texts = list(dict.fromkeys(simplify(q) for q in questions))
+        vectors = cached_embeddings(embedder, texts, "query", cache_dir)
+        self._known = dict(zip(texts, vectors, strict=True))
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        if all(t in self._known for t in texts):
+            return np.stack([self._known[t] for t in texts])
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
+
+
+def beir_index(folder: Path, embedder: Embedder, settings: Settings, cache_dir: Path) -> PassageIndex:
+    """Index a BEIR ``corpus.jsonl`` as it stands: one passage per corpus entry, its title as heading."""
+    documents, passages = {}, []
+    for entry in load_beir_corpus(folder):
+        documents[entry.id] = Document(entry.id, str(folder), "", entry.text, entry.title or entry.id)
+        passages.append(Passage(entry.id, entry.id, 0, len(entry.text), entry.text, entry.title or None))
+    texts = [embedding_text(p) for p in passages]
+    vectors = cached_embeddings(embedder, texts, "passage", cache_dir)
+    analyzer = make_analyzer(settings)
+    keyword = KeywordIndex.build([analyzer.units_of(t) for t in texts])
+    return PassageIndex(documents, passages, vectors, DenseIndex.build(vectors), keyword, {"version": f"beir:{folder.name}"})
+
+
+def evaluate(
+    source: Path, questions: list[Question], settings: Settings, embedder: Embedder, modes: list[str], k: int
+) -> dict[str, EvalResult]:
+    """Score ``questions`` per mode against a BEIR folder's corpus, or else the configured index."""
+    cache_dir = settings.cache_dir / "eval"
+    embedder = PrecomputedQueries(embedder, [q.text for q in questions if q.answerable], cache_dir)
+    if source.is_dir():
+        index = beir_index(source, embedder, settings, cache_dir)
+    else:
+        index = make_builder(settings, embedder).current()  # type: ignore[assignment]
+        if index is None:
+            raise IndexMissingError(f"no index at {settings.index_dir}: run `briefqa ingest PATH` first")
+    searcher: Searcher = make_searcher(settings, index, embedder)
+
+    def retrieve(question: str, top: int, mode: str) -> list[tuple[str, str]]:
+        return [(h.passage.passage_id, h.passage.text) for h in searcher.search(question, top, mode).hits]
+
+    return run_eval(questions, retrieve, [m for m in MODES if m in modes], k)
