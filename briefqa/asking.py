@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from briefqa.runtime import make_builder, make_searcher
+from briefqa.runtime import make_analyzer, make_builder, make_searcher
 from briefqa.settings import Settings
 from index.answering import answer_question
 from index.embedder import Embedder
@@ -20,7 +20,7 @@ def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, 
     if index is None:
         raise IndexMissingError(f"no index at {settings.index_dir}: run `briefqa ingest PATH` first")
     result = make_searcher(settings, index, embedder).search(question, top_k, mode)
-    answer, abstained = answer_question(result)
+    answer, abstained = answer_question(question, result, make_analyzer(settings))
     return {
         "question": question,
         "abstained": abstained,

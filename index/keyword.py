@@ -43,6 +43,20 @@ class KeywordIndex:
         k = min(k, int(np.count_nonzero(scores > 0)))
         if k == 0:
             return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
+        top = _top_rows(scores, k)
         return [(int(r), float(scores[r])) for r in top]
+
+
+def _top_rows(scores: np.ndarray, k: int, stride: int = 64) -> np.ndarray:
+    """The rows of the ``k`` best scores, best first (ties: lower row first).
+
+    Why not one argpartition: over a million passages it costs 8-13 ms, most of a query's time.
+    The k-th best of every ``stride``-th score is a floor that at least k scores reach (those k
+    sampled ones), so only the few rows at or above it need sorting; the result is exact.
+    """
+    sample = scores[::stride]
+    floor = np.partition(sample, len(sample) - k)[len(sample) - k] if len(sample) > k else -np.inf
+    candidates = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
+    if len(candidates) > 8 * k * stride:  # many ties at the floor: narrow before the full sort
+        candidates = np.sort(candidates[np.argpartition(-scores[candidates], k - 1)[:k]])
+    return candidates[np.argsort(-scores[candidates], kind="stable")[:k]]

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from index.dense import DenseIndex
 from index.keyword import KeywordIndex
-from index.store import IndexCorruptError
+from index.manifest import MANIFEST, IndexCorruptError
 from ingest.documents import Document, Passage
+
+T = TypeVar("T")
+# The files every version must list; bm25s writes more, which the manifest covers as well.
+REQUIRED = ("documents.jsonl", "passages.jsonl", "vectors.npy", "dense.faiss", "bm25/params.index.json")
 
 
 @dataclass
@@ -39,18 +44,53 @@ class PassageIndex:
 
     @classmethod
     def load(cls, folder: Path, manifest: dict[str, Any]) -> PassageIndex:
-        """Load a verified version folder (see ``store.open_version``)."""
-        try:
-            documents = [Document.from_json(d) for d in _read_jsonl(folder / "documents.jsonl")]
-            passages = [Passage.from_json(p) for p in _read_jsonl(folder / "passages.jsonl")]
-            vectors = np.load(folder / "vectors.npy")
-            dense = DenseIndex.load(folder / "dense.faiss")
-            keyword = KeywordIndex.load(folder / "bm25")
-        except Exception as err:  # noqa: BLE001 - any parse failure means a damaged version
-            raise IndexCorruptError(f"{folder}: cannot load index files ({err}); re-ingest to rebuild") from err
-        if dense.size != len(passages) or len(vectors) != len(passages):
-            raise IndexCorruptError(f"{folder}: passages, vectors and FAISS index disagree; re-ingest to rebuild")
-        return cls({d.doc_id: d for d in documents}, passages, vectors, dense, keyword, manifest)
+        """Load a verified version folder (see ``store.open_version``) fully into memory.
+
+        Nothing is memory-mapped, so a loaded version keeps serving after its folder is pruned.
+
+        Raises:
+            IndexCorruptError: a file is not listed, cannot be parsed, or disagrees with the others;
+                the message names the file.
+        """
+        for name in REQUIRED:
+            if name not in manifest.get("files", {}):
+                raise _damaged(folder / MANIFEST, f"lists no {name}, so the version is incomplete")
+        documents = _parse(folder, "documents.jsonl", lambda path: [Document.from_json(d) for d in _read_jsonl(path)])
+        passages = _parse(folder, "passages.jsonl", lambda path: [Passage.from_json(p) for p in _read_jsonl(path)])
+        vectors = _parse(folder, "vectors.npy", lambda path: np.load(path, mmap_mode=None, allow_pickle=False))
+        dense = _parse(folder, "dense.faiss", DenseIndex.load)
+        keyword = _parse(folder, "bm25", KeywordIndex.load)
+        index = cls({d.doc_id: d for d in documents}, passages, vectors, dense, keyword, manifest)
+        index._check_consistent(folder)
+        return index
+
+    def _check_consistent(self, folder: Path) -> None:
+        """Refuse a version whose files each parse but do not belong together."""
+        dimension = self.manifest.get("model", {}).get("dimension")
+        if self.vectors.ndim != 2 or len(self.vectors) != len(self.passages):
+            raise _damaged(folder / "vectors.npy", f"holds {self.vectors.shape}, not one vector per passage")
+        if dimension is not None and self.vectors.shape[1] != dimension:
+            raise _damaged(folder / "vectors.npy", f"vectors have {self.vectors.shape[1]} dimensions, not {dimension}")
+        if self.dense.size != len(self.passages):
+            raise _damaged(folder / "dense.faiss", f"holds {self.dense.size} vectors for {len(self.passages)} passages")
+        counts = self.manifest.get("counts", {})
+        found = {"documents": len(self.documents), "passages": len(self.passages)}
+        if any(counts.get(key, value) != value for key, value in found.items()):
+            raise _damaged(folder / MANIFEST, f"counts {counts} disagree with the files, which hold {found}")
+        orphans = {p.doc_id for p in self.passages} - set(self.documents)
+        if orphans:
+            raise _damaged(folder / "passages.jsonl", f"cites documents not in documents.jsonl: {sorted(orphans)[:3]}")
+
+
+def _parse(folder: Path, name: str, read: Callable[[Path], T]) -> T:
+    try:
+        return read(folder / name)
+    except Exception as err:  # any parse failure means a damaged or foreign file
+        raise _damaged(folder / name, f"cannot be loaded ({type(err).__name__}: {str(err)[:200]})") from err
+
+
+def _damaged(path: Path, what: str) -> IndexCorruptError:
+    return IndexCorruptError(f"{path}: {what}; rebuild it with `briefqa ingest --rebuild PATH`")
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:

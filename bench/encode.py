@@ -1,0 +1,46 @@
+"""The floor: what the bare model costs for one question and for batches, in this process (torch)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from bench.timing import percentiles, time_each, timed
+
+BATCH_SIZES = (1, 4, 16, 32)
+
+
+def load_bare_model(path: str) -> Any:
+    """The sentence-transformers model itself, without briefqa's wrappers or cache."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(path, device="cpu")
+
+
+def encode(model: Any, texts: list[str], batch_size: int = 32) -> Any:
+    return model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+
+
+def measure_floor(model: Any, questions: list[str], prefix: str = "query: ") -> dict[str, Any]:
+    """Single-question encode latency (the floor of /v1/ask) and batch encode time per batch size.
+
+    Args:
+        questions: distinct questions, at least ``32 * 4 + 100`` of them.
+    """
+    encode(model, [prefix + q for q in questions[:8]])  # warm up kernels and allocator
+    singles = time_each(lambda q: encode(model, [prefix + q]), questions[:100])
+    batches: dict[str, Any] = {}
+    rest = questions[100:]
+    for size in BATCH_SIZES:
+        groups = [rest[i * size : (i + 1) * size] for i in range(4)]
+        times = time_each(lambda g: encode(model, [prefix + q for q in g], len(g)), groups)
+        p50 = percentiles(times)["p50"]
+        batches[str(size)] = {"ms_per_batch": p50, "questions_per_s": round(size / p50 * 1000, 1)}
+    return {"single_query": percentiles(singles), "batches": batches}
+
+
+def measure_bare_batch(model: Any, texts: list[str], prefix: str = "passage: ") -> dict[str, float]:
+    """Passages/s of the bare model batch-encoding ``texts`` (batch 32), as the ingest yardstick."""
+    _, seconds = timed(lambda: encode(model, [prefix + t for t in texts]))
+    return {"passages": len(texts), "seconds": round(seconds, 2), "passages_per_s": round(len(texts) / seconds, 1)}

@@ -1,0 +1,127 @@
+"""/v1/ask over real HTTP on loopback: the real ``briefqa serve`` in its own process, driven by threads."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.timing import memory_mb, percentiles
+
+CLIENTS = (1, 4, 16)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(data_dir: Path, corpus: Path, env: dict[str, str], log: Path) -> Iterator[tuple[int, int]]:
+    """Run ``briefqa serve`` over an already-built index; yield (port, pid) once it is ready."""
+    port = free_port()
+    child_env = {**os.environ, **env, "BRIEFQA_DATA_DIR": str(data_dir), "BRIEFQA_PORT": str(port)}
+    child_env["BRIEFQA_HOST"] = "127.0.0.1"
+    command = [sys.executable, "-m", "briefqa", "serve", "--corpus", str(corpus)]
+    with log.open("w") as sink:
+        process = subprocess.Popen(command, env=child_env, stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            _wait_ready(port, process)
+            yield port, process.pid
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 180) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"briefqa serve exited with {process.returncode} before it was ready (see its log)")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/readyz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"briefqa serve on port {port} not ready after {limit:.0f} s")
+
+
+class Client:
+    """One keep-alive connection asking questions, as one user's browser would."""
+
+    def __init__(self, port: int) -> None:
+        self._connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def ask(self, question: str) -> float:
+        """Ask; return the milliseconds until the whole answer arrived."""
+        body = json.dumps({"question": question}, ensure_ascii=False).encode()
+        started = time.perf_counter()
+        self._connection.request("POST", "/v1/ask", body, {"Content-Type": "application/json"})
+        response = self._connection.getresponse()
+        payload = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            raise RuntimeError(f"/v1/ask answered {response.status}: {payload[:200]!r}")
+        return elapsed
+
+
+def one_client(port: int, questions: list[str], warmup: list[str]) -> dict[str, float]:
+    """Latency percentiles of one client asking ``questions`` one after another."""
+    client = Client(port)
+    for question in warmup:
+        client.ask(question)
+    return percentiles([client.ask(q) for q in questions])
+
+
+def throughput(port: int, questions: list[str], clients: int) -> dict[str, float]:
+    """Answers/s with ``clients`` closed-loop clients sharing ``questions`` (each asked once)."""
+    queue, lock, latencies, errors = list(reversed(questions)), threading.Lock(), [], []
+
+    def user() -> None:
+        client = Client(port)
+        while True:
+            with lock:
+                if not queue:
+                    return
+                question = queue.pop()
+            try:
+                latencies.append(client.ask(question))
+            except (OSError, RuntimeError) as err:
+                errors.append(err)
+                return
+
+    threads = [threading.Thread(target=user) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"{len(errors)} of {clients} clients failed; first: {errors[0]}")
+    return {"clients": clients, "answers_per_s": round(len(latencies) / seconds, 1), **percentiles(latencies)}
+
+
+def measure_service(port: int, pid: int, questions: list[str], per_client: int = 40) -> dict[str, Any]:
+    """One-client latency, then throughput at 1, 4 and 16 clients, then the server's memory."""
+    latency = one_client(port, questions[10:160], warmup=questions[:10])
+    rest = questions[160:]
+    loads = {}
+    for clients in CLIENTS:
+        count = max(100, per_client * clients)
+        loads[str(clients)] = throughput(port, rest[:count], clients)
+        rest = rest[count:]
+    return {"one_client_ms": latency, "throughput": loads, "memory": memory_mb(pid)}

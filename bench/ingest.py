@@ -1,0 +1,51 @@
+"""Ingest throughput beside the bare model on the same passages, and jieba's own throughput."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jieba
+
+from bench.encode import measure_bare_batch
+from bench.timing import timed
+from briefqa.runtime import make_analyzer, make_builder
+from briefqa.settings import Settings
+from index.builder import embedding_text
+from index.embedder import Embedder
+from index.passage_index import PassageIndex
+
+
+def measure_ingest(settings: Settings, embedder: Embedder, sources: list[Path], bare_model: Any) -> dict[str, Any]:
+    """Time a full (rebuild) ingest of ``sources``, then the bare model on the very passages it embedded."""
+    builder = make_builder(settings, embedder)
+    report, seconds = timed(lambda: builder.sync(sources, rebuild=True))
+    index = builder.current()
+    assert index is not None
+    passages = len(index.passages)
+    chars = sum(len(d.text) for d in index.documents.values())
+    rate = passages / seconds
+    ingest = {
+        "documents": len(index.documents),
+        "passages": passages,
+        "characters": chars,
+        "seconds": round(seconds, 2),
+        "passages_per_s": round(rate, 1),
+        "chars_per_s": round(chars / seconds),
+        "version": report.version,
+    }
+    bare = measure_bare_batch(bare_model, [embedding_text(p) for p in index.passages], settings.passage_prefix)
+    return {"ingest": ingest, "bare_encode": bare, "ratio": round(rate / bare["passages_per_s"], 3)}
+
+
+def measure_jieba(settings: Settings, index: PassageIndex) -> dict[str, Any]:
+    """Characters/s of plain jieba (precise mode) and of briefqa's BM25 units (jieba + normalising + filters)."""
+    texts = [p.text for p in index.passages]
+    chars = sum(map(len, texts))
+    analyzer = make_analyzer(settings)
+    analyzer.units_of(texts[0])  # load the dictionaries outside the clock
+    tokenizer = jieba.Tokenizer()
+    tokenizer.lcut(texts[0])
+    _, plain = timed(lambda: [tokenizer.lcut(t) for t in texts])
+    _, units = timed(lambda: [analyzer.units_of(t) for t in texts])
+    return {"characters": chars, "jieba_chars_per_s": round(chars / plain), "units_chars_per_s": round(chars / units)}

@@ -1,0 +1,205 @@
+"""The results as one table for people, the same figures as JSON, and each target passed or failed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Check:
+    """One target of the issue: what was measured against what, and whether it held."""
+
+    name: str
+    measured: str
+    target: str
+    passed: bool | None  # None: not measured in this run
+
+
+def checks(r: dict[str, Any]) -> list[Check]:
+    out = []
+    floor = r.get("floor", {}).get("single_query", {}).get("p50")
+    service = r.get("service", {}).get("torch-batching")
+    if floor and service:
+        ratio = service["one_client_ms"]["p50"] / floor
+        out.append(
+            Check(
+                "1. /v1/ask p50, one client ÷ bare encode p50",
+                f"{service['one_client_ms']['p50']:.1f} ms ÷ {floor:.1f} ms = {ratio:.2f}×",
+                "≤ 1.5×",
+                ratio <= 1.5,
+            )
+        )
+        loads = service["throughput"]
+        gain = loads["16"]["answers_per_s"] / loads["1"]["answers_per_s"]
+        out.append(
+            Check(
+                "2. throughput, 16 clients ÷ 1 client",
+                f"{loads['16']['answers_per_s']} ÷ {loads['1']['answers_per_s']} answers/s = {gain:.2f}×",
+                "≥ 2×",
+                gain >= 2,
+            )
+        )
+    if "ingest" in r:
+        i = r["ingest"]
+        out.append(
+            Check(
+                "3. ingest ÷ bare batch encode, passages/s",
+                f"{i['ingest']['passages_per_s']} ÷ {i['bare_encode']['passages_per_s']} = {i['ratio']:.2f}×",
+                "≥ 0.85×",
+                i["ratio"] >= 0.85,
+            )
+        )
+    top = max(r.get("scale", {}).get("dense", []), key=lambda d: d["passages"], default=None)
+    if top and top["passages"] >= 1_000_000:
+        p50, recall = top["latency_ms"]["p50"], top["recall_at_10"]
+        out.append(
+            Check(
+                "4a. dense p50 at 1M, recall@10 vs exact",
+                f"{p50:.2f} ms, {recall:.3f} ({top['index']['kind']})",
+                "≤ 5 ms, ≥ 0.95",
+                p50 <= 5 and recall >= 0.95,
+            )
+        )
+    bm = max(r.get("scale", {}).get("bm25", []), key=lambda d: d["passages"], default=None)
+    if bm and bm["passages"] >= 1_000_000:
+        out.append(
+            Check("4b. BM25 p50 at 1M", f"{bm['latency_ms']['p50']:.2f} ms", "≤ 20 ms", bm["latency_ms"]["p50"] <= 20)
+        )
+    return out
+
+
+def table(r: dict[str, Any]) -> str:
+    """A plain-text report: every section that ran, then the targets."""
+    lines = [f"briefqa benchmark ({r['meta']['when']}, {r['meta']['cpus']} CPUs; all figures from this one run)"]
+    for section in (_floor, _ingest, _service, _scale, _backends, _peer):
+        lines += section(r)
+    lines += ["", "Targets:"]
+    for c in checks(r):
+        mark = "PASS" if c.passed else "FAIL"
+        lines.append(f"  [{mark}] {c.name}: {c.measured} (target {c.target})")
+    return "\n".join(lines)
+
+
+def _floor(r: dict[str, Any]) -> list[str]:
+    if "floor" not in r:
+        return []
+    f = r["floor"]
+    s = f["single_query"]
+    out = [
+        "",
+        "Model encode (torch, bare sentence-transformers, this process):",
+        f"  one question: p50 {s['p50']:.1f} ms, p95 {s['p95']:.1f} ms (the floor of /v1/ask)",
+    ]
+    out += [
+        f"  batch of {n:>2}: {b['ms_per_batch']:.1f} ms, {b['questions_per_s']} questions/s"
+        for n, b in f["batches"].items()
+    ]
+    return out
+
+
+def _ingest(r: dict[str, Any]) -> list[str]:
+    if "ingest" not in r:
+        return []
+    i, b, j = r["ingest"]["ingest"], r["ingest"]["bare_encode"], r["jieba"]
+    return [
+        "",
+        f"Ingest ({i['documents']} CMRC articles, {i['passages']} passages, {i['characters']} characters):",
+        f"  briefqa ingest: {i['seconds']} s, {i['passages_per_s']} passages/s, {i['chars_per_s']} characters/s",
+        f"  bare model batch encode, same passages: {b['seconds']} s, {b['passages_per_s']} passages/s",
+        f"  jieba precise mode {j['jieba_chars_per_s']} characters/s; BM25 units {j['units_chars_per_s']} characters/s",
+    ]
+
+
+def _service(r: dict[str, Any]) -> list[str]:
+    out = []
+    for name, s in r.get("service", {}).items():
+        one, loads, memory = s["one_client_ms"], s["throughput"], s["memory"]
+        out += [
+            "",
+            f"/v1/ask over HTTP, `briefqa serve` ({name}):",
+            f"  one client: p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms, p99 {one['p99']:.1f} ms",
+            "  throughput: "
+            + ", ".join(f"{c} clients {v['answers_per_s']}/s (p50 {v['p50']:.0f} ms)" for c, v in loads.items()),
+            f"  resident memory: {memory['rss_mb']} MB now, {memory['peak_mb']} MB peak",
+        ]
+    return out
+
+
+def _scale(r: dict[str, Any]) -> list[str]:
+    if "scale" not in r:
+        return []
+    s = r["scale"]
+    out = [
+        "",
+        "Retrieval alone (depth 50, one thread), by size:",
+        "  dense: vectors beyond the real CMRC ones are SYNTHETIC (blends of real vectors + noise)",
+    ]
+    for d in s["dense"]:
+        flat = f"; flat would be {d['flat_latency_ms']['p50']:.1f} ms" if "flat_latency_ms" in d else ""
+        params = ", ".join(f"{k}={v}" for k, v in d["index"].items() if k != "kind")
+        out.append(
+            f"  {d['passages']:>9,} {d['index']['kind']}{' (' + params + ')' if params else ''}: "
+            f"p50 {d['latency_ms']['p50']:.2f} ms, recall@10 {d['recall_at_10']:.3f}, "
+            f"{d['synthetic_vectors']:,} synthetic, build {d['build_s']}{flat}"
+        )
+    out.append(
+        f"  BM25: passages RECOMBINED from {s['bm25'][0]['recombined_from_real_sentences']:,} real CMRC "
+        f"sentences (array-built BM25 equals bm25s' own: {s['bm25_builder_matches_bm25s']})"
+    )
+    out += [
+        f"  {b['passages']:>9,}: p50 {b['latency_ms']['p50']:.2f} ms, p95 {b['latency_ms']['p95']:.2f} ms, "
+        f"build {b['build_s']} s"
+        for b in s["bm25"]
+    ]
+    return out
+
+
+def _backends(r: dict[str, Any]) -> list[str]:
+    rows = r.get("backends", {})
+    if not rows:
+        return []
+    out = ["", "Embedding backends, each in its own process (CMRC sentences, recall@10 against the gold sentence):"]
+    for name, b in rows.items():
+        if "error" in b:
+            out.append(f"  {name}: failed: {b['error'][:200]}")
+            continue
+        out.append(
+            f"  {name:>6}: one question p50 {b['single_query_ms']['p50']:.1f} ms; {b['query_batch_per_s']} "
+            f"questions/s batched; {b['passages_per_s']} passages/s; recall@10 dense "
+            f"{b['recall_at_10']['dense']:.3f}, hybrid {b['recall_at_10']['hybrid']:.3f}; "
+            f"peak {b['memory']['peak_mb']} MB"
+        )
+    return out
+
+
+def _peer(r: dict[str, Any]) -> list[str]:
+    p, ours = r.get("peer"), r.get("backends", {}).get("torch")
+    if not p:
+        return []
+    if "error" in p or "skipped" in p:
+        return ["", f"txtai: {p.get('error') or p.get('skipped')}"]
+    out = [
+        "",
+        f"Peer: txtai {p['version']} vs briefqa, same {ours['passages'] if ours else '?'} sentences and model folder:",
+    ]
+    for mode in ("dense", "hybrid"):
+        theirs = p[mode]
+        mine = (
+            f"briefqa p50 {ours['search_ms'][mode]['p50']:.1f} ms, recall@10 {ours['recall_at_10'][mode]:.3f}"
+            if ours
+            else ""
+        )
+        out.append(
+            f"  {mode:>6}: txtai p50 {theirs['search_ms']['p50']:.1f} ms, recall@10 {theirs['recall_at_10']:.3f}"
+            f" (index {theirs['index_s']} s) | {mine}"
+        )
+    return out
+
+
+def write_json(r: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {**r, "checks": [c.__dict__ for c in checks(r)]}
+    path.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")

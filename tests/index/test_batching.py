@@ -1,0 +1,90 @@
+"""The micro-batching wrapper: concurrent questions share one encode, a lone one does not wait."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from index.embedder import BatchingEmbedder, HashingEmbedder
+
+QUESTIONS = [f"第{i}条：社区治理如何推进？" for i in range(8)]
+
+
+class SlowEmbedder(HashingEmbedder):
+    """The fake embedder, taking ``delay`` seconds per encode and recording each batch it got."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        super().__init__()
+        self.delay, self.batches = delay, []
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        self.batches.append(list(texts))
+        time.sleep(self.delay)
+        return super().embed_queries(texts)
+
+
+def ask_together(embedder: BatchingEmbedder, questions: list[str]) -> dict[str, np.ndarray]:
+    start, results = threading.Barrier(len(questions)), {}
+
+    def ask(question: str) -> None:
+        start.wait()
+        results[question] = embedder.embed_queries([question])[0]
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in questions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    return results
+
+
+def test_concurrent_questions_coalesce_into_fewer_encodes() -> None:
+    inner = SlowEmbedder(delay=0.05)
+    ask_together(BatchingEmbedder(inner, max_wait_ms=5), QUESTIONS)
+    assert sorted(t for batch in inner.batches for t in batch) == sorted(QUESTIONS)
+    assert len(inner.batches) < len(QUESTIONS)
+    assert max(len(batch) for batch in inner.batches) > 1
+
+
+def test_batched_vectors_equal_unbatched_ones() -> None:
+    results = ask_together(BatchingEmbedder(SlowEmbedder(delay=0.02), max_wait_ms=5), QUESTIONS)
+    plain = HashingEmbedder()
+    for question in QUESTIONS:
+        np.testing.assert_array_equal(results[question], plain.embed_queries([question])[0])
+
+
+def test_lone_question_does_not_wait_for_company() -> None:
+    embedder = BatchingEmbedder(SlowEmbedder(), max_wait_ms=500)
+    started = time.perf_counter()
+    for question in QUESTIONS:
+        embedder.embed_queries([question])
+    assert time.perf_counter() - started < 0.4  # one 500 ms wait alone would break this
+
+
+def test_several_questions_in_one_call_keep_their_order() -> None:
+    vectors = BatchingEmbedder(SlowEmbedder()).embed_queries(QUESTIONS[:3])
+    np.testing.assert_array_equal(vectors, HashingEmbedder().embed_queries(QUESTIONS[:3]))
+
+
+def test_a_failed_encode_reaches_every_caller_of_its_batch() -> None:
+    class Broken(SlowEmbedder):
+        def embed_queries(self, texts: list[str]) -> np.ndarray:
+            time.sleep(0.05)
+            raise RuntimeError("模型不可用")
+
+    embedder, errors = BatchingEmbedder(Broken(), max_wait_ms=5), []
+
+    def ask(question: str) -> None:
+        with pytest.raises(RuntimeError, match="模型不可用"):
+            embedder.embed_queries([question])
+        errors.append(question)
+
+    threads = [threading.Thread(target=ask, args=(q,)) for q in QUESTIONS[:4]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sorted(errors) == sorted(QUESTIONS[:4])
