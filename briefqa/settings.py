@@ -37,9 +37,11 @@ class Settings(BaseSettings):
     max_chars: int = Field(300, ge=40, le=4000, description="Largest passage, in characters.")
     overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by consecutive passages.")
     keyword_units: str = Field("words+chars", description="BM25 units: words, search, chars, bigrams, joined by +.")
-    fusion: str = Field("rrf", pattern="^(rrf|weighted)$", description="How the dense and BM25 legs are fused.")
-    rrf_k: float = Field(60.0, ge=0)
-    dense_weight: float = Field(0.5, ge=0, le=1)
+    fusion: str = Field(
+        "weighted", pattern="^(rrf|weighted)$", description="How the legs are fused (docs/retrieval.md: weighted wins)."
+    )
+    rrf_k: float = Field(60.0, ge=0, description="RRF constant, when fusion=rrf.")
+    dense_weight: float = Field(0.7, ge=0, le=1, description="Share of the dense leg in the fused score.")
     keep_versions: int = Field(3, ge=1, description="Index versions kept on disk.")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list, description="Read keys (comma-separated).")
     admin_key: SecretStr | None = Field(None, description="Key for document uploads and deletes.")

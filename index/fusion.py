@@ -12,9 +12,9 @@ class FusionSettings:
     """``rrf``: reciprocal rank fusion with constant ``rrf_k``; ``weighted``: min-max normalised
     scores mixed with ``dense_weight``. Either way a leg that found nothing leaves the other alone."""
 
-    method: str = "rrf"
+    method: str = "weighted"
     rrf_k: float = 60.0
-    dense_weight: float = 0.5
+    dense_weight: float = 0.7
 
 
 def fuse_rankings(dense: Ranking, keyword: Ranking, settings: FusionSettings) -> Ranking:

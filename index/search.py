@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -11,9 +12,12 @@ from index.fusion import FusionSettings, fuse_rankings
 from index.passage_index import PassageIndex
 from ingest.documents import Passage
 from ingest.normalize import simplify
+from ingest.sentences import sentence_spans
 from ingest.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+RERANK_DEPTH = 5
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,9 @@ class SearchResult:
     hits: list[Hit]
     terms: list[str]
     query_vector: np.ndarray | None
+    # Cosine of the question to single sentences, keyed by (doc_id, start, end): only computed for
+    # questions without Chinese, whose keyword leg has nothing to say.
+    sentence_similarity: dict[tuple[str, int, int], float] = field(default_factory=dict)
 
 
 class Searcher:
@@ -73,7 +80,35 @@ class Searcher:
         if mode in ("hybrid", "bm25"):
             keyword = self.index.keyword.search(self.analyzer.units_of(question), depth, allowed)
         fused = {"dense": dense, "bm25": keyword}.get(mode) or fuse_rankings(dense, keyword, self.fusion)
-        return SearchResult(self._hits(fused[:k], dense, keyword), self.analyzer.terms(question), vector)
+        similarity: dict[tuple[str, int, int], float] = {}
+        if vector is not None and not _CJK.search(question):
+            fused, similarity = self._rerank_by_sentences(fused, dict(dense), vector)
+        hits = self._hits(fused[:k], dense, keyword)
+        return SearchResult(hits, self.analyzer.terms(question), vector, similarity)
+
+    def _rerank_by_sentences(
+        self, fused: list[tuple[int, float]], cosine: dict[int, float], vector: np.ndarray
+    ) -> tuple[list[tuple[int, float]], dict[tuple[str, int, int], float]]:
+        """Cross-lingual questions: rescore the top passages by their best single sentence as well.
+
+        A whole-passage vector of a short list of names (a masthead, a footer) sits close to many
+        English questions; the sentence that actually answers sits closer still. Measured on the
+        briefing's English questions: hit@3 0.57 → 0.71 (docs/retrieval.md).
+        """
+        top = fused[:RERANK_DEPTH]
+        spans = [(row, s, e) for row, _ in top for s, e in sentence_spans(self.index.passages[row].text)]
+        if not spans:
+            return fused, {}
+        texts = [self.index.passages[row].text[s:e] for row, s, e in spans]
+        cosines = self.embedder.embed_passages(texts) @ vector
+        similarity: dict[tuple[str, int, int], float] = {}
+        best: dict[int, float] = {}
+        for (row, s, e), value in zip(spans, cosines, strict=True):
+            passage = self.index.passages[row]
+            similarity[(passage.doc_id, passage.start + s, passage.start + e)] = float(value)
+            best[row] = max(best.get(row, -1.0), float(value))
+        rescored = sorted(((row, 0.5 * cosine.get(row, 0.0) + 0.5 * best[row]) for row, _ in top), key=lambda x: -x[1])
+        return rescored + fused[RERANK_DEPTH:], similarity
 
     def _hits(
         self, fused: list[tuple[int, float]], dense: list[tuple[int, float]], keyword: list[tuple[int, float]]

@@ -62,9 +62,12 @@ class Analyzer:
         return out
 
     def names(self, text: str) -> list[str]:
-        """Place, person and organisation names in ``text`` (jieba part-of-speech ns, nr, nt), normalised."""
+        """Place and organisation names in ``text`` (jieba part-of-speech ns, nt), normalised.
+
+        Person names (nr) are left out: jieba tags too many ordinary phrases as names.
+        """
         tagger = jieba.posseg.POSTokenizer(self._jieba)
-        return [w for w, tag in tagger.lcut(normalize(text)) if tag in ("ns", "nr", "nt") and len(w) > 1]
+        return [w for w, tag in tagger.lcut(normalize(text)) if tag in ("ns", "nt") and len(w) > 1]
 
     def parts_of(self, term: str) -> list[str]:
         """The term and its meaningful parts (jieba search mode, two characters or more)."""

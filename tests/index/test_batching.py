@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from index.embedder import BatchingEmbedder, HashingEmbedder
+from index.embedder import BatchingEmbedder, HashingEmbedder, QueryCache
 
 QUESTIONS = [f"第{i}条：社区治理如何推进？" for i in range(8)]
 
@@ -88,3 +88,20 @@ def test_a_failed_encode_reaches_every_caller_of_its_batch() -> None:
     for thread in threads:
         thread.join(timeout=10)
     assert sorted(errors) == sorted(QUESTIONS[:4])
+
+
+def test_a_repeated_question_comes_from_the_cache_without_an_encode() -> None:
+    class Cached(SlowEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.query_cache = QueryCache(size=4)
+
+        def embed_queries(self, texts: list[str]) -> np.ndarray:
+            return self.query_cache.embed(texts, super().embed_queries)
+
+    inner = Cached()
+    embedder = BatchingEmbedder(inner)
+    first = embedder.embed_queries([QUESTIONS[0]])
+    again = embedder.embed_queries([QUESTIONS[0]])
+    assert inner.batches == [[QUESTIONS[0]]]
+    np.testing.assert_array_equal(first, again)
