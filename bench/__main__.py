@@ -38,9 +38,9 @@ SERVERS = {
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results.json", help="where the JSON goes")
-    parser.add_argument("--articles", type=int, default=200, help="CMRC articles to ingest and serve")
+    parser.add_argument("--articles", type=int, default=120, help="CMRC articles to ingest and serve")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="passage counts for retrieval alone")
-    parser.add_argument("--probe-sentences", type=int, default=3000, help="CMRC sentences for backends and txtai")
+    parser.add_argument("--probe-sentences", type=int, default=2000, help="CMRC sentences for backends and txtai")
     parser.add_argument("--servers", default=",".join(SERVERS), help="server set-ups to drive over HTTP")
     parser.add_argument("--no-peer", action="store_true", help="skip txtai (and installing it into var/bench-venv)")
     parser.add_argument("--no-backends", action="store_true", help="skip the per-backend processes")

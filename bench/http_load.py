@@ -115,13 +115,13 @@ def throughput(port: int, questions: list[str], clients: int) -> dict[str, float
     return {"clients": clients, "answers_per_s": round(len(latencies) / seconds, 1), **percentiles(latencies)}
 
 
-def measure_service(port: int, pid: int, questions: list[str], per_client: int = 40) -> dict[str, Any]:
+def measure_service(port: int, pid: int, questions: list[str], per_client: int = 25) -> dict[str, Any]:
     """One-client latency, then throughput at 1, 4 and 16 clients, then the server's memory."""
-    latency = one_client(port, questions[10:160], warmup=questions[:10])
-    rest = questions[160:]
+    latency = one_client(port, questions[10:130], warmup=questions[:10])
+    rest = questions[130:]
     loads = {}
     for clients in CLIENTS:
-        count = max(100, per_client * clients)
+        count = max(80, per_client * clients)
         loads[str(clients)] = throughput(port, rest[:count], clients)
         rest = rest[count:]
     return {"one_client_ms": latency, "throughput": loads, "memory": memory_mb(pid)}

@@ -17,14 +17,8 @@ def percentiles(ms: list[float]) -> dict[str, float]:
     values = np.asarray(ms, dtype=np.float64)
     if not len(values):
         return {"n": 0}
-    p50, p95, p99 = np.percentile(values, [50, 95, 99])
-    return {
-        "n": len(values),
-        "p50": round(p50, 3),
-        "p95": round(p95, 3),
-        "p99": round(p99, 3),
-        "mean": round(values.mean(), 3),
-    }
+    p50, p95, p99 = (round(float(v), 3) for v in np.percentile(values, [50, 95, 99]))
+    return {"n": len(values), "p50": p50, "p95": p95, "p99": p99, "mean": round(float(values.mean()), 3)}
 
 
 def time_each(action: Callable[[T], Any], items: Iterable[T]) -> list[float]:

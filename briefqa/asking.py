@@ -7,7 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from briefqa.runtime import make_analyzer, make_builder, make_searcher
+from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
 from index.answering import answer_question
 from index.embedder import Embedder
@@ -19,8 +19,9 @@ def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, 
     index = make_builder(settings, embedder).current()
     if index is None:
         raise IndexMissingError(f"no index at {settings.index_dir}: run `briefqa ingest PATH` first")
-    result = make_searcher(settings, index, embedder).search(question, top_k, mode)
-    answer, abstained = answer_question(question, result, make_analyzer(settings))
+    searcher = make_searcher(settings, index, embedder)
+    result = searcher.search(question, top_k, mode)
+    answer, abstained = answer_question(question, result, searcher)
     return {
         "question": question,
         "abstained": abstained,

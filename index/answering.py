@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.search import Hit, SearchResult
+from index.search import Hit, Searcher, SearchResult
 from ingest.normalize import normalize, normalize_with_origins
 from ingest.sentences import sentence_spans
 from ingest.terms import Analyzer
@@ -105,7 +105,7 @@ _ANSWER_TYPES = (
     (re.compile(r"哪一?年|哪天|何时|什么时候|几月|几号|日期|时间|when|what year|what date", re.I),
      re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{4}-\d{2}|[一二三四五六七八九十〇零]{4}年")),
     (re.compile(r"多少|多大|多长|多久|几[个项大类条家种位份期]|规模|数量|how (many|much|big|large)", re.I),
-     re.compile(r"\d|[一二三四五六七八九十百千万亿两]+\s*[个项大类条家种位份期亿万]")),
+     re.compile(r"\d|[一二三四五六七八九十百千万亿两]+\s*[个项大类条家种位份期亿万部批座所名人次年]")),
     (re.compile(r"谁|哪位|哪些人|\bwho\b", re.I), re.compile(r"[：:]\s*\S|书记|市长|主任|编辑|主席")),
 )
 
@@ -121,8 +121,10 @@ def pick_answer(
     """Choose the sentence of the top passages that best matches the question and, where it asks for
     a date, a number or a person, contains one; earlier passages win ties.
 
-    Matching is the share of the question's terms a sentence holds; for a question without Chinese
-    (no terms can match) it is the sentence's cosine to the question, scaled to 0-1 among candidates.
+    Matching is the share of the question's terms a sentence holds plus, where sentence cosines
+    are given, how far the sentence's cosine to the question stands above 0.8 (e5 cosines crowd
+    between 0.75 and 0.95); for a question without Chinese only the cosine counts. Measured on the
+    briefing set: terms alone 54/66 answer sentences hold the gold answer, with cosines 59/66.
     """
     shape = wanted_shape(question)
     candidates = [
@@ -132,10 +134,8 @@ def pick_answer(
     ]
     if not candidates:
         return None
-    matches = [_match(hit, s, e, terms, similarity) for hit, s, e in candidates]
-    if similarity:
-        low, high = min(matches), max(matches)
-        matches = [(m - low) / (high - low) if high > low else 1.0 for m in matches]
+    lexical = bool(terms) and bool(_CJK.search(question))
+    matches = [_match(hit, s, e, terms if lexical else [], similarity or {}) for hit, s, e in candidates]
     scores = [
         m - 0.15 * (hit.rank - 1) + (0.3 if shape and shape.search(hit.passage.text[s:e]) else 0.0)
         for m, (hit, s, e) in zip(matches, candidates, strict=True)
@@ -146,17 +146,20 @@ def pick_answer(
     return Answer(p.text[s:e], p.doc_id, p.start + s, p.start + e, hit.rank, matches[best])
 
 
-def _match(hit: Hit, start: int, end: int, terms: list[str], similarity: dict[tuple[str, int, int], float] | None) -> float:
+def _match(hit: Hit, start: int, end: int, terms: list[str], similarity: dict[tuple[str, int, int], float]) -> float:
     passage = hit.passage
-    if similarity:
-        return similarity.get((passage.doc_id, passage.start + start, passage.start + end), 0.0)
-    return coverage(passage.text[start:end], terms)
+    cosine = similarity.get((passage.doc_id, passage.start + start, passage.start + end))
+    closeness = 5 * (cosine - 0.8) if cosine is not None else 0.0
+    return (coverage(passage.text[start:end], terms) if terms else 0.0) + closeness
 
 
 def answer_question(
-    question: str, result: SearchResult, analyzer: Analyzer, policy: AbstentionPolicy | None = None
+    question: str, result: SearchResult, searcher: Searcher, policy: AbstentionPolicy | None = None, depth: int = 3
 ) -> tuple[Answer | None, bool]:
     """The answer sentence for a search, and whether to abstain (the question is off the corpus)."""
-    if is_off_topic(question, result, analyzer, policy or AbstentionPolicy()):
+    if is_off_topic(question, result, searcher.analyzer, policy or AbstentionPolicy()):
         return None, True
-    return pick_answer(question, result.hits, result.terms, similarity=result.sentence_similarity), False
+    similarity = result.sentence_similarity
+    if not similarity and result.query_vector is not None:
+        similarity = searcher.sentence_cosines([h.passage for h in result.hits[:depth]], result.query_vector)
+    return pick_answer(question, result.hits, result.terms, depth, similarity), False

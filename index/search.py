@@ -96,19 +96,26 @@ class Searcher:
         briefing's English questions: hit@3 0.57 → 0.71 (docs/retrieval.md).
         """
         top = fused[:RERANK_DEPTH]
-        spans = [(row, s, e) for row, _ in top for s, e in sentence_spans(self.index.passages[row].text)]
-        if not spans:
-            return fused, {}
-        texts = [self.index.passages[row].text[s:e] for row, s, e in spans]
-        cosines = self.embedder.embed_passages(texts) @ vector
-        similarity: dict[tuple[str, int, int], float] = {}
-        best: dict[int, float] = {}
-        for (row, s, e), value in zip(spans, cosines, strict=True):
-            passage = self.index.passages[row]
-            similarity[(passage.doc_id, passage.start + s, passage.start + e)] = float(value)
-            best[row] = max(best.get(row, -1.0), float(value))
-        rescored = sorted(((row, 0.5 * cosine.get(row, 0.0) + 0.5 * best[row]) for row, _ in top), key=lambda x: -x[1])
+        similarity = self.sentence_cosines([self.index.passages[row] for row, _ in top], vector)
+        best: dict[str, float] = {}
+        for (doc_id, start, _), value in similarity.items():
+            for row, _ in top:
+                p = self.index.passages[row]
+                if p.doc_id == doc_id and p.start <= start < p.end:
+                    best[p.passage_id] = max(best.get(p.passage_id, -1.0), value)
+        rescored = sorted(
+            ((row, 0.5 * cosine.get(row, 0.0) + 0.5 * best.get(self.index.passages[row].passage_id, 0.0)) for row, _ in top),
+            key=lambda item: -item[1],
+        )
         return rescored + fused[RERANK_DEPTH:], similarity
+
+    def sentence_cosines(self, passages: list[Passage], vector: np.ndarray) -> dict[tuple[str, int, int], float]:
+        """Cosine of ``vector`` to every sentence of ``passages``, keyed by (doc_id, start, end)."""
+        spans = [(p, s, e) for p in passages for s, e in sentence_spans(p.text)]
+        if not spans:
+            return {}
+        cosines = self.embedder.embed_passages([p.text[s:e] for p, s, e in spans]) @ vector
+        return {(p.doc_id, p.start + s, p.start + e): float(c) for (p, s, e), c in zip(spans, cosines, strict=True)}
 
     def _hits(
         self, fused: list[tuple[int, float]], dense: list[tuple[int, float]], keyword: list[tuple[int, float]]

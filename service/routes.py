@@ -78,7 +78,7 @@ def _took_ms(started: float) -> float:
 def ask(body: AskIn, current: ServedDep) -> AskOut:
     started = time.perf_counter()
     result = _search(body, current)
-    answer, abstained = answer_question(body.question, result, current.searcher.analyzer)
+    answer, abstained = answer_question(body.question, result, current.searcher)
     return AskOut(
         question=body.question,
         terms=result.terms,

@@ -52,9 +52,23 @@ def test_off_topic_questions_abstain_and_briefing_questions_do_not(briefing_sett
     searcher = make_searcher(briefing_settings, index, real_embedder)
 
     def abstains(question: str) -> bool:
-        return answer_question(question, searcher.search(question, 5), searcher.analyzer)[1]
+        return answer_question(question, searcher.search(question, 5), searcher)[1]
 
     off_topic = load_questions(QUESTIONS / "offtopic.jsonl")
     answerable = load_questions(QUESTIONS / "briefing.jsonl")
     assert sum(abstains(q.text) for q in off_topic) >= 0.8 * len(off_topic)
     assert sum(abstains(q.text) for q in answerable) <= 0.02 * len(answerable)
+
+
+def test_answer_sentence_holds_the_gold_answer_for_most_questions(briefing_settings: Settings, real_embedder: Embedder):
+    from briefqa.runtime import make_builder, make_searcher
+    from evaluation.metrics import match_form
+
+    index = make_builder(briefing_settings, real_embedder).current()
+    searcher = make_searcher(briefing_settings, index, real_embedder)
+    questions = load_questions(QUESTIONS / "briefing.jsonl")
+    held = 0
+    for q in questions:
+        answer, _ = answer_question(q.text, searcher.search(q.text, 5), searcher)
+        held += answer is not None and any(match_form(a) in match_form(answer.text) for a in q.answers)
+    assert held >= 0.85 * len(questions)
