@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dic
     for name in [s.strip() for s in args.servers.split(",") if s.strip()]:
         say(f"HTTP: {name}")
         with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as (port, pid):
-            results["service"][name] = measure_service(port, pid, distinct_questions(cmrc, 1200))
+            results["service"][name] = measure_service(port, pid, distinct_questions(cmrc, 1400))
         save(results)
     say("retrieval alone by size")
     results["scale"] = scale(settings, bare, cmrc, [int(s) for s in args.sizes.split(",")])

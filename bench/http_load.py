@@ -60,38 +60,42 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 180)
 
 
 class Client:
-    """One keep-alive connection asking questions, as one user's browser would."""
+    """One keep-alive connection asking questions, as one user's browser would.
 
-    def __init__(self, port: int) -> None:
-        self._connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    ``path`` is /v1/ask (answer sentence, abstention, highlights) or /v1/search (ranked passages only).
+    """
+
+    def __init__(self, port: int, path: str = "/v1/ask") -> None:
+        self._connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.path = path
 
     def ask(self, question: str) -> float:
         """Ask; return the milliseconds until the whole answer arrived."""
         body = json.dumps({"question": question}, ensure_ascii=False).encode()
         started = time.perf_counter()
-        self._connection.request("POST", "/v1/ask", body, {"Content-Type": "application/json"})
+        self._connection.request("POST", self.path, body, {"Content-Type": "application/json"})
         response = self._connection.getresponse()
         payload = response.read()
         elapsed = (time.perf_counter() - started) * 1000
         if response.status != 200:
-            raise RuntimeError(f"/v1/ask answered {response.status}: {payload[:200]!r}")
+            raise RuntimeError(f"{self.path} answered {response.status}: {payload[:200]!r}")
         return elapsed
 
 
-def one_client(port: int, questions: list[str], warmup: list[str]) -> dict[str, float]:
+def one_client(port: int, questions: list[str], warmup: list[str], path: str = "/v1/ask") -> dict[str, float]:
     """Latency percentiles of one client asking ``questions`` one after another."""
-    client = Client(port)
+    client = Client(port, path)
     for question in warmup:
         client.ask(question)
     return percentiles([client.ask(q) for q in questions])
 
 
-def throughput(port: int, questions: list[str], clients: int) -> dict[str, float]:
+def throughput(port: int, questions: list[str], clients: int, path: str = "/v1/ask") -> dict[str, float]:
     """Answers/s with ``clients`` closed-loop clients sharing ``questions`` (each asked once)."""
     queue, lock, latencies, errors = list(reversed(questions)), threading.Lock(), [], []
 
     def user() -> None:
-        client = Client(port)
+        client = Client(port, path)
         while True:
             with lock:
                 if not queue:
@@ -115,13 +119,18 @@ def throughput(port: int, questions: list[str], clients: int) -> dict[str, float
     return {"clients": clients, "answers_per_s": round(len(latencies) / seconds, 1), **percentiles(latencies)}
 
 
-def measure_service(port: int, pid: int, questions: list[str], per_client: int = 25) -> dict[str, Any]:
-    """One-client latency, then throughput at 1, 4 and 16 clients, then the server's memory."""
-    latency = one_client(port, questions[10:130], warmup=questions[:10])
-    rest = questions[130:]
-    loads = {}
-    for clients in CLIENTS:
-        count = max(80, per_client * clients)
-        loads[str(clients)] = throughput(port, rest[:count], clients)
-        rest = rest[count:]
-    return {"one_client_ms": latency, "throughput": loads, "memory": memory_mb(pid)}
+def measure_service(port: int, pid: int, questions: list[str], per_client: int = 20) -> dict[str, Any]:
+    """For /v1/ask, then /v1/search: one-client latency and throughput at 1, 4 and 16 clients
+    (every question new to the server, so its query cache never answers); then its memory."""
+    out: dict[str, Any] = {}
+    rest = questions
+    for path, name in (("/v1/ask", "ask"), ("/v1/search", "search")):
+        result = {"one_client_ms": one_client(port, rest[10:110], rest[:10], path)}
+        rest = rest[110:]
+        loads = {}
+        for clients in CLIENTS:
+            count = max(60, per_client * clients)
+            loads[str(clients)] = throughput(port, rest[:count], clients, path)
+            rest = rest[count:]
+        out[name] = {**result, "throughput": loads}
+    return {**out["ask"], "search": out["search"], "memory": memory_mb(pid)}

@@ -32,6 +32,16 @@ def checks(r: dict[str, Any]) -> list[Check]:
                 ratio <= 1.5,
             )
         )
+        if "search" in service:
+            search = service["search"]["one_client_ms"]["p50"]
+            out.append(
+                Check(
+                    "1b. /v1/search p50 (no answer extraction) ÷ bare encode p50",
+                    f"{search:.1f} ms ÷ {floor:.1f} ms = {search / floor:.2f}×",
+                    "≤ 1.5×",
+                    search / floor <= 1.5,
+                )
+            )
         loads = service["throughput"]
         gain = loads["16"]["answers_per_s"] / loads["1"]["answers_per_s"]
         out.append(
@@ -152,9 +162,21 @@ def _service(r: dict[str, Any]) -> list[str]:
             f"  one client: p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms, p99 {one['p99']:.1f} ms",
             "  throughput: "
             + ", ".join(f"{c} clients {v['answers_per_s']}/s (p50 {v['p50']:.0f} ms)" for c, v in loads.items()),
+            *_search_lines(s.get("search")),
             f"  resident memory: {memory['rss_mb']} MB now, {memory['peak_mb']} MB peak",
         ]
     return out
+
+
+def _search_lines(search: dict[str, Any] | None) -> list[str]:
+    """/v1/search: the same retrieval without answer extraction, to show what answering costs."""
+    if not search:
+        return []
+    one, loads = search["one_client_ms"], search["throughput"]
+    return [
+        f"  /v1/search one client: p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms; throughput: "
+        + ", ".join(f"{c} clients {v['answers_per_s']}/s" for c, v in loads.items())
+    ]
 
 
 def _scale(r: dict[str, Any]) -> list[str]:
