@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import Cmrc
+from bench.corpus import BENCH_DIR, Cmrc
 
-PEER_VENV = Path("var/bench-venv")
+PEER_VENV = BENCH_DIR.parent / "bench-venv"
 # torch pinned first: an unpinned one would pull a multi-GB CUDA build into the peer's environment.
 PEER_PACKAGES = (["torch==2.13.0"], ["txtai==9.14.0", "sentence-transformers==6.2.0"])
 

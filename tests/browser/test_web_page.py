@@ -13,26 +13,14 @@ every other request are still real.
 from __future__ import annotations
 
 import json
-import os
 import re
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("BRIEFQA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1280, "height": 900}
 # The first query may load models on the server: be generous.
 ANSWER_TIMEOUT_MS = 60_000
@@ -40,16 +28,6 @@ ANSWER_TIMEOUT_MS = 60_000
 QUESTION = "天使母基金有多大？"
 # Ingest may or may not drop the space in "100 亿元": accept both.
 FUND_SIZE = re.compile(r"100\s*亿元")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
