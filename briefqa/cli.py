@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -49,7 +49,11 @@ def _embedder(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _sync(
-    settings: Settings, paths: list[Path], rebuild: bool = False, remove_missing: bool = False, embedder=None  # type: ignore[no-untyped-def]
+    settings: Settings,
+    paths: list[Path],
+    rebuild: bool = False,
+    remove_missing: bool = False,
+    embedder=None,  # type: ignore[no-untyped-def]
 ) -> SyncReport:
     from briefqa.runtime import LazyEmbedder, make_builder
     from index.e5_convert import ModelConversionError
@@ -113,7 +117,7 @@ def ask(
     settings = _settings()
     try:
         body = ask_once(settings, _embedder(settings), question, top_k, mode)
-    except Exception as error:  # noqa: BLE001 - shown as one line, not a traceback
+    except Exception as error:
         _fail(str(error))
     if as_json:
         sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
@@ -123,10 +127,12 @@ def ask(
 
 @app.command(name="eval")
 def evaluate(
-    questions: Annotated[Path, typer.Argument(help="JSONL questions, or a BEIR folder (corpus.jsonl, queries.jsonl, qrels).")],
+    questions: Annotated[
+        Path, typer.Argument(help="JSONL questions, or a BEIR folder (corpus.jsonl, queries.jsonl, qrels).")
+    ],
     mode: Annotated[str, typer.Option("--mode", "-m", help="dense, bm25, hybrid or all.")] = "all",
     top_k: Annotated[int, typer.Option("-k", help="Depth of the ranking scored.")] = 10,
-    out: Annotated[Optional[Path], typer.Option(help="Folder for report.json, report.md and report.png.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for report.json, report.md and report.png.")] = None,
 ) -> None:
     """Score retrieval on a question set: hit@1/3/5/10, MRR@10, nDCG@10 per mode and per kind, and the misses.
 
@@ -152,10 +158,13 @@ def evaluate(
     err.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
 
 
-@app.command(epilog="Settings (environment or .env): " + ", ".join(
-    f"BRIEFQA_{name.upper()}" for name in Settings.model_fields) + "; PORT is read too.")
+@app.command(
+    epilog="Settings (environment or .env): "
+    + ", ".join(f"BRIEFQA_{name.upper()}" for name in Settings.model_fields)
+    + "; PORT is read too."
+)
 def serve(
-    corpus: Annotated[Optional[Path], typer.Option(help="Briefings to ingest before serving.")] = None,
+    corpus: Annotated[Path | None, typer.Option(help="Briefings to ingest before serving.")] = None,
 ) -> None:
     """Serve the web page and the HTTP API (ingesting the default briefings first if needed)."""
     import uvicorn

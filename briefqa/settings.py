@@ -43,9 +43,13 @@ class Settings(BaseSettings):
     rrf_k: float = Field(60.0, ge=0, description="RRF constant, when fusion=rrf.")
     dense_weight: float = Field(0.7, ge=0, le=1, description="Share of the dense leg in the fused score.")
     keep_versions: int = Field(3, ge=1, description="Index versions kept on disk.")
-    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list, description="Read keys (comma-separated).")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="Read keys (comma-separated)."
+    )
     admin_key: SecretStr | None = Field(None, description="Key for document uploads and deletes.")
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Origins allowed to call the API.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed to call the API."
+    )
     max_question_chars: int = Field(500, ge=1)
     max_body_bytes: int = Field(64 * 1024, ge=1024)
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024)

@@ -157,7 +157,10 @@ def build_cmrc_sentences(src_dir: Path, out_dir: Path) -> BenchmarkStats:
     corpus = ((_id, text, *builder.origin[_id]) for text, _id in builder.corpus.items())
     _write_lines(
         out_dir / "corpus.jsonl",
-        (_dump({"_id": i, "text": t, "title": title, "metadata": {"context": c, "position": n}}) for i, t, title, c, n in corpus),
+        (
+            _dump({"_id": i, "text": t, "title": title, "metadata": {"context": c, "position": n}})
+            for i, t, title, c, n in corpus
+        ),
     )
     _write_lines(out_dir / "queries.jsonl", (_dump({"_id": i, "text": t}) for i, t in builder.queries))
     qrel_lines = (f"{query_id}\t{corpus_id}\t1" for query_id, corpus_id in builder.qrels)

@@ -50,7 +50,9 @@ def beir_index(folder: Path, embedder: Embedder, settings: Settings, cache_dir: 
     vectors = cached_embeddings(embedder, texts, "passage", cache_dir)
     analyzer = make_analyzer(settings)
     keyword = KeywordIndex.build([analyzer.units_of(t) for t in texts])
-    return PassageIndex(documents, passages, vectors, DenseIndex.build(vectors), keyword, {"version": f"beir:{folder.name}"})
+    return PassageIndex(
+        documents, passages, vectors, DenseIndex.build(vectors), keyword, {"version": f"beir:{folder.name}"}
+    )
 
 
 def evaluate(

@@ -26,7 +26,9 @@ from ingest.terms import Analyzer
 Legs = dict[str, tuple[list[tuple[int, float]], list[tuple[int, float]]]]
 
 
-def rank_legs(index: PassageIndex, questions: list[Question], embedder: PrecomputedQueries, analyzer: Analyzer, depth: int = 100) -> Legs:
+def rank_legs(
+    index: PassageIndex, questions: list[Question], embedder: PrecomputedQueries, analyzer: Analyzer, depth: int = 100
+) -> Legs:
     """Each question's dense and keyword rankings, computed once."""
     legs: Legs = {}
     for q in questions:

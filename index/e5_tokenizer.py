@@ -6,13 +6,13 @@ rebuild one with the ``tokenizers`` library.  The engine (``tok_content`` in ``e
 codepoint through the table, collapses runs of spaces, prepends the metaspace marker and runs a
 Unigram Viterbi whose unknown characters each become their own ``<unk>``.
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from tokenizers import (Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers,
-                        processors)
+from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
 SPECIALS = {"bos": "<s>", "pad": "<pad>", "eos": "</s>", "unk": "<unk>", "mask": "<mask>"}
 _PLACEHOLDER = 0xF0000  # supplementary private-use plane: stable under NFKC, absent from real text
@@ -53,8 +53,7 @@ def _normalizer(norm_map: dict[int, str]) -> normalizers.Normalizer:
     """
     nfkc = _nfkc_table()
     nfkc[0x0A] = "\n"
-    differs = {c for c in set(norm_map) | set(nfkc)
-               if norm_map.get(c, chr(c)) != nfkc.get(c, chr(c))}
+    differs = {c for c in set(norm_map) | set(nfkc) if norm_map.get(c, chr(c)) != nfkc.get(c, chr(c))}
     steps, parked = [], []
     for target in ("", " "):
         group = [c for c in differs if norm_map.get(c) == target]
@@ -63,8 +62,7 @@ def _normalizer(norm_map: dict[int, str]) -> normalizers.Normalizer:
     for k, c in enumerate(sorted(c for c in differs if norm_map.get(c, chr(c)) not in ("", " "))):
         steps.append(normalizers.Replace(chr(c), chr(_PLACEHOLDER + k)))
         parked.append(normalizers.Replace(chr(_PLACEHOLDER + k), norm_map.get(c, chr(c))))
-    return normalizers.Sequence([*steps, normalizers.NFKC(), *parked,
-                                 normalizers.Replace(Regex(" {2,}"), " ")])
+    return normalizers.Sequence([*steps, normalizers.NFKC(), *parked, normalizers.Replace(Regex(" {2,}"), " ")])
 
 
 def _isolate_unknown(pieces: list[str]) -> pre_tokenizers.PreTokenizer:
@@ -79,19 +77,20 @@ def _isolate_unknown(pieces: list[str]) -> pre_tokenizers.PreTokenizer:
     return pre_tokenizers.Split(Regex(_char_class(unknown)), behavior="isolated")
 
 
-def build_tokenizer(pieces: list[str], scores: list[float], ids: dict[str, int],
-                    norm_map: dict[int, str]) -> Tokenizer:
+def build_tokenizer(pieces: list[str], scores: list[float], ids: dict[str, int], norm_map: dict[int, str]) -> Tokenizer:
     """Unigram + patched NFKC + Metaspace + ``<s> $A </s>``, as XLM-R's fast tokenizer does."""
     tok = Tokenizer(models.Unigram(list(zip(pieces, scores)), ids["unk"], False))
     tok.normalizer = _normalizer(norm_map)
-    tok.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True),
-        _isolate_unknown(pieces)])
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True), _isolate_unknown(pieces)]
+    )
     tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="always")
     bos, eos = SPECIALS["bos"], SPECIALS["eos"]
     tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}", pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, ids["bos"]), (eos, ids["eos"])])
+        single=f"{bos} $A {eos}",
+        pair=f"{bos} $A {eos} {eos} $B {eos}",
+        special_tokens=[(bos, ids["bos"]), (eos, ids["eos"])],
+    )
     tok.add_special_tokens([SPECIALS[k] for k in ("bos", "pad", "eos", "unk", "mask")])
     return tok
 
@@ -105,8 +104,12 @@ def write_tokenizer(folder: Path, tok: Tokenizer, max_length: int) -> None:
     tok.save(str(folder / "tokenizer.json"))
     special = {f"{k}_token": v for k, v in SPECIALS.items()}
     special |= {"cls_token": SPECIALS["bos"], "sep_token": SPECIALS["eos"]}
-    config = {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": max_length,
-              "clean_up_tokenization_spaces": False,
-              "model_input_names": ["input_ids", "attention_mask"], **special}
+    config = {
+        "tokenizer_class": "PreTrainedTokenizerFast",
+        "model_max_length": max_length,
+        "clean_up_tokenization_spaces": False,
+        "model_input_names": ["input_ids", "attention_mask"],
+        **special,
+    }
     (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n")
     (folder / "special_tokens_map.json").write_text(json.dumps(special, indent=2) + "\n")

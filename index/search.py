@@ -104,7 +104,10 @@ class Searcher:
                 if p.doc_id == doc_id and p.start <= start < p.end:
                     best[p.passage_id] = max(best.get(p.passage_id, -1.0), value)
         rescored = sorted(
-            ((row, 0.5 * cosine.get(row, 0.0) + 0.5 * best.get(self.index.passages[row].passage_id, 0.0)) for row, _ in top),
+            (
+                (row, 0.5 * cosine.get(row, 0.0) + 0.5 * best.get(self.index.passages[row].passage_id, 0.0))
+                for row, _ in top
+            ),
             key=lambda item: -item[1],
         )
         return rescored + fused[RERANK_DEPTH:], similarity

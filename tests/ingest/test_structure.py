@@ -33,7 +33,12 @@ def test_yi_shi_er_shi_paragraphs_open_sections():
 
 def test_numbered_headings_nest():
     text = "标题\n\n" + "\n\n".join(
-        ["一、总体要求", "（一）加强统筹。这是一段正文内容，说明统筹的要求和做法，足够长。", "二、保障措施", "正文内容在这里，说明保障措施的具体安排，足够长。"]
+        [
+            "一、总体要求",
+            "（一）加强统筹。这是一段正文内容，说明统筹的要求和做法，足够长。",
+            "二、保障措施",
+            "正文内容在这里，说明保障措施的具体安排，足够长。",
+        ]
     )
     parts = blocks(clean_text(text))
     body = [b.section for b in parts if b.role == "body"]

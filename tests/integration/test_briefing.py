@@ -58,7 +58,9 @@ def test_reingesting_unchanged_briefing_is_a_no_op(briefing_settings: Settings, 
 
 
 def test_ask_over_http_cites_document_offsets(live_server_url: str):
-    body = httpx.post(f"{live_server_url}/v1/ask", json={"question": "天使母基金规模多大？", "top_k": 3}, timeout=60).json()
+    body = httpx.post(
+        f"{live_server_url}/v1/ask", json={"question": "天使母基金规模多大？", "top_k": 3}, timeout=60
+    ).json()
     first = body["passages"][0]
     document = httpx.get(f"{live_server_url}/v1/documents/{first['citation']['doc_id']}", timeout=10).json()
     citation = first["citation"]

@@ -20,7 +20,9 @@ QUESTIONS = PROJECT_ROOT / "evaluation" / "questions"
 @pytest.fixture(scope="module")
 def results(briefing_settings: Settings, real_embedder: Embedder):
     questions = load_questions(QUESTIONS / "briefing.jsonl")
-    return evaluate(QUESTIONS / "briefing.jsonl", questions, briefing_settings, real_embedder, ["hybrid", "dense", "bm25"], 10)
+    return evaluate(
+        QUESTIONS / "briefing.jsonl", questions, briefing_settings, real_embedder, ["hybrid", "dense", "bm25"], 10
+    )
 
 
 def test_eval_scores_every_mode_and_writes_reports(results, tmp_path: Path):
@@ -45,7 +47,9 @@ def test_traditional_questions_score_like_their_simplified_twins(results):
     assert by_kind["traditional"]["hit@1"] == 1.0
 
 
-def test_off_topic_questions_abstain_and_briefing_questions_do_not(briefing_settings: Settings, real_embedder: Embedder):
+def test_off_topic_questions_abstain_and_briefing_questions_do_not(
+    briefing_settings: Settings, real_embedder: Embedder
+):
     from briefqa.runtime import make_builder, make_searcher
 
     index = make_builder(briefing_settings, real_embedder).current()
