@@ -14,6 +14,8 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ingest.pipeline import file_sha256
+
 MANIFEST = "manifest.json"
 FORMAT = 2
 _REBUILD = "rebuild it with `briefqa ingest --rebuild PATH`"
@@ -39,20 +41,12 @@ class IndexWriteError(IndexStoreError):
     """A new version could not be written (disk full, permissions); the previous one stays current."""
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def seal(folder: Path, manifest: dict[str, Any], version: str) -> None:
     """Make ``folder`` durable: fsync every file, then write the manifest last, then fsync the folders."""
     files: dict[str, dict[str, Any]] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         fsync_path(path)
-        files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
+        files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
     body = {**manifest, "format": FORMAT, "version": version, "files": files}
     body["checksum"] = _checksum(body)
     with (folder / MANIFEST).open("wb") as handle:
@@ -109,7 +103,7 @@ def _verify_file(folder: Path, name: str, expected: dict[str, Any]) -> None:
     path = folder / relative
     try:
         size = path.stat().st_size
-        digest = sha256_file(path)
+        digest = file_sha256(path)
     except FileNotFoundError as err:
         raise _corrupt(path, f"missing from version {folder.name}") from err
     except OSError as err:
