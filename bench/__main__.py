@@ -69,8 +69,12 @@ def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dic
     results["service"] = {}
     for name in [s.strip() for s in args.servers.split(",") if s.strip()]:
         say(f"HTTP: {name}")
-        with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as (port, pid):
-            results["service"][name] = measure_service(port, pid, distinct_questions(cmrc, 1400))
+        with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
+            port, pid, ready_s = served
+            results["service"][name] = {
+                "ready_s": ready_s,
+                **measure_service(port, pid, distinct_questions(cmrc, 1400)),
+            }
         save(results)
     say("retrieval alone by size")
     results["scale"] = scale(settings, bare, cmrc, [int(s) for s in args.sizes.split(",")])

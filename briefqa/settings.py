@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     )
     rrf_k: float = Field(60.0, ge=0, description="RRF constant, when fusion=rrf.")
     dense_weight: float = Field(0.7, ge=0, le=1, description="Share of the dense leg in the fused score.")
+    crosslingual_dense_weight: float = Field(
+        0.6, ge=0, le=1, description="Share of the dense leg for questions with no Chinese (English)."
+    )
+    sentence_cache_size: int = Field(
+        200_000, ge=1, description="Sentence vectors kept for answer sentences (about 1.5 KB each)."
+    )
     keep_versions: int = Field(3, ge=1, description="Index versions kept on disk.")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="Read keys (comma-separated)."

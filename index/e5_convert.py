@@ -79,7 +79,7 @@ def _read_header(r: _Reader) -> dict:
         raise ValueError("bad magic (expected E5S1)")
     r.pos = 8  # magic + format version
     keys = ("hidden", "layers", "heads", "ffn", "vocab", "max_pos", "types")
-    head = dict(zip(keys, r.take("7i")))
+    head = dict(zip(keys, r.take("7i"), strict=True))
     head["eps"], head["block"] = r.take("fi")
     if head["block"] != 32:
         raise ValueError(f"unsupported quantisation block {head['block']}")

@@ -41,7 +41,7 @@ def _nfkc_table() -> dict[int, str]:
     out = normalizers.NFKC().normalize_str("\n".join(map(chr, cps))).split("\n")
     if len(out) != len(cps):
         raise ValueError("NFKC probe lost alignment")
-    return {c: o for c, o in zip(cps, out) if o != chr(c)}
+    return {c: o for c, o in zip(cps, out, strict=True) if o != chr(c)}
 
 
 def _normalizer(norm_map: dict[int, str]) -> normalizers.Normalizer:
@@ -79,7 +79,7 @@ def _isolate_unknown(pieces: list[str]) -> pre_tokenizers.PreTokenizer:
 
 def build_tokenizer(pieces: list[str], scores: list[float], ids: dict[str, int], norm_map: dict[int, str]) -> Tokenizer:
     """Unigram + patched NFKC + Metaspace + ``<s> $A </s>``, as XLM-R's fast tokenizer does."""
-    tok = Tokenizer(models.Unigram(list(zip(pieces, scores)), ids["unk"], False))
+    tok = Tokenizer(models.Unigram(list(zip(pieces, scores, strict=True)), ids["unk"], False))
     tok.normalizer = _normalizer(norm_map)
     tok.pre_tokenizer = pre_tokenizers.Sequence(
         [pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True), _isolate_unknown(pieces)]

@@ -10,11 +10,14 @@ Ranking = list[tuple[int, float]]  # (row, score), best first
 @dataclass(frozen=True)
 class FusionSettings:
     """``rrf``: reciprocal rank fusion with constant ``rrf_k``; ``weighted``: min-max normalised
-    scores mixed with ``dense_weight``. Either way a leg that found nothing leaves the other alone."""
+    scores mixed with ``dense_weight``. Either way a leg that found nothing leaves the other alone.
+    ``crosslingual_dense_weight`` replaces ``dense_weight`` for questions with no Chinese, whose
+    dense match crosses languages and is weaker (docs/retrieval.md)."""
 
     method: str = "weighted"
     rrf_k: float = 60.0
     dense_weight: float = 0.7
+    crosslingual_dense_weight: float = 0.6
 
 
 def fuse_rankings(dense: Ranking, keyword: Ranking, settings: FusionSettings) -> Ranking:

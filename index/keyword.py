@@ -35,7 +35,25 @@ class KeywordIndex:
         known = [u for u in units if self.knows(u)]
         if not known or k <= 0:
             return []
-        scores = self._bm25.get_scores(known)
+        return self._top(self._bm25.get_scores(known), k, allowed)
+
+    def search_alternatives(
+        self, groups: list[list[list[str]]], k: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Like ``search``, for a query whose words each have several possible forms (translations):
+        each group lists the unit lists of one word's forms; a passage scores the best form of
+        each word, summed, so a word with many senses weighs no more than a word with one."""
+        total: np.ndarray | None = None
+        for forms in groups:
+            scored = [self._bm25.get_scores(known) for units in forms if (known := [u for u in units if self.knows(u)])]
+            if scored:
+                best = np.max(scored, axis=0)
+                total = best if total is None else total + best
+        if total is None or k <= 0:
+            return []
+        return self._top(total, k, allowed)
+
+    def _top(self, scores: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         if allowed is not None:
             mask = np.zeros_like(scores)
             mask[allowed] = 1.0

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from index.embedder import Embedder
 from index.fusion import FusionSettings, fuse_rankings
 from index.passage_index import PassageIndex
+from index.sentence_vectors import SentenceVectors, SpanKey
 from ingest.documents import Passage
+from ingest.english import Translation, translate
 from ingest.normalize import simplify
-from ingest.sentences import sentence_spans
 from ingest.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-RERANK_DEPTH = 5
 
 
 @dataclass(frozen=True)
@@ -51,18 +51,23 @@ class SearchResult:
     hits: list[Hit]
     terms: list[str]
     query_vector: np.ndarray | None
-    # Cosine of the question to single sentences, keyed by (doc_id, start, end): only computed for
-    # questions without Chinese, whose keyword leg has nothing to say.
-    sentence_similarity: dict[tuple[str, int, int], float] = field(default_factory=dict)
+    translations: list[Translation] = field(default_factory=list)  # an English question's words, in Chinese
 
 
 class Searcher:
     """Answers searches against one loaded index version; safe to share between threads."""
 
     def __init__(
-        self, index: PassageIndex, embedder: Embedder, analyzer: Analyzer, fusion: FusionSettings, depth: int = 50
+        self,
+        index: PassageIndex,
+        embedder: Embedder,
+        analyzer: Analyzer,
+        fusion: FusionSettings,
+        depth: int = 50,
+        sentences: SentenceVectors | None = None,
     ) -> None:
         self.index, self.embedder, self.analyzer, self.fusion, self.depth = index, embedder, analyzer, fusion, depth
+        self.sentences = sentences or SentenceVectors(embedder)
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> SearchResult:
         if mode not in MODES:
@@ -77,48 +82,37 @@ class Searcher:
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed_queries([simplify(question)])[0]
             dense = self.index.dense.search(vector, depth, allowed)
+        chinese = bool(_CJK.search(question))
+        translations = [] if chinese else translate(question)
         if mode in ("hybrid", "bm25"):
-            keyword = self.index.keyword.search(self.analyzer.units_of(question), depth, allowed)
-        fused = {"dense": dense, "bm25": keyword}.get(mode) or fuse_rankings(dense, keyword, self.fusion)
-        similarity: dict[tuple[str, int, int], float] = {}
-        if vector is not None and not _CJK.search(question):
-            fused, similarity = self._rerank_by_sentences(fused, dict(dense), vector)
+            keyword = self._keyword(question, translations, depth, allowed)
+        fusion = self.fusion if chinese else replace(self.fusion, dense_weight=self.fusion.crosslingual_dense_weight)
+        fused = {"dense": dense, "bm25": keyword}.get(mode) or fuse_rankings(dense, keyword, fusion)
         hits = self._hits(fused[:k], dense, keyword)
-        return SearchResult(hits, self.analyzer.terms(question), vector, similarity)
+        return SearchResult(hits, self._terms(question, translations), vector, translations)
 
-    def _rerank_by_sentences(
-        self, fused: list[tuple[int, float]], cosine: dict[int, float], vector: np.ndarray
-    ) -> tuple[list[tuple[int, float]], dict[tuple[str, int, int], float]]:
-        """Cross-lingual questions: rescore the top passages by their best single sentence as well.
+    def _keyword(
+        self, question: str, translations: list[Translation], depth: int, allowed: np.ndarray | None
+    ) -> list[tuple[int, float]]:
+        """BM25 over the question's units; for an English question, over the Chinese words its words
+        may stand for (``ingest.english``), each English word counted once."""
+        if not translations:
+            return self.index.keyword.search(self.analyzer.units_of(question), depth, allowed)
+        groups = [[self.analyzer.units_of(word) for word in t.chinese] for t in translations]
+        return self.index.keyword.search_alternatives(groups, depth, allowed)
 
-        A whole-passage vector of a short list of names (a masthead, a footer) sits close to many
-        English questions; the sentence that actually answers sits closer still. Measured on the
-        briefing's English questions: hit@3 0.57 → 0.71 (docs/retrieval.md).
-        """
-        top = fused[:RERANK_DEPTH]
-        similarity = self.sentence_cosines([self.index.passages[row] for row, _ in top], vector)
-        best: dict[str, float] = {}
-        for (doc_id, start, _), value in similarity.items():
-            for row, _ in top:
-                p = self.index.passages[row]
-                if p.doc_id == doc_id and p.start <= start < p.end:
-                    best[p.passage_id] = max(best.get(p.passage_id, -1.0), value)
-        rescored = sorted(
-            (
-                (row, 0.5 * cosine.get(row, 0.0) + 0.5 * best.get(self.index.passages[row].passage_id, 0.0))
-                for row, _ in top
-            ),
-            key=lambda item: -item[1],
-        )
-        return rescored + fused[RERANK_DEPTH:], similarity
+    def _terms(self, question: str, translations: list[Translation]) -> list[str]:
+        """The words to highlight and to judge coverage by: for an English question, those of its
+        Chinese translations this corpus may hold (a word of it, or several characters all in it)."""
+        if not translations:
+            return self.analyzer.terms(question)
+        words = {term for t in translations for word in t.chinese for term in self.analyzer.terms(word)}
+        known = self.index.keyword.knows
+        return sorted(w for w in words if known(f"w:{w}") or (len(w) > 1 and all(known(f"c:{c}") for c in w)))
 
-    def sentence_cosines(self, passages: list[Passage], vector: np.ndarray) -> dict[tuple[str, int, int], float]:
+    def sentence_cosines(self, passages: list[Passage], vector: np.ndarray) -> dict[SpanKey, float]:
         """Cosine of ``vector`` to every sentence of ``passages``, keyed by (doc_id, start, end)."""
-        spans = [(p, s, e) for p in passages for s, e in sentence_spans(p.text)]
-        if not spans:
-            return {}
-        cosines = self.embedder.embed_passages([p.text[s:e] for p, s, e in spans]) @ vector
-        return {(p.doc_id, p.start + s, p.start + e): float(c) for (p, s, e), c in zip(spans, cosines, strict=True)}
+        return self.sentences.cosines(passages, vector)
 
     def _hits(
         self, fused: list[tuple[int, float]], dense: list[tuple[int, float]], keyword: list[tuple[int, float]]

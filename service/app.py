@@ -98,7 +98,14 @@ def _add_operational_routes(app: FastAPI, state: IndexState, metrics: Metrics) -
         served = state.served
         if served is None:
             return error_response(503, "index_not_ready", state.problem or "index not loaded yet")
-        body = {"status": "ready", "index_version": served.version, "passages": len(served.searcher.index.passages)}
+        body: dict[str, Any] = {
+            "status": "ready",
+            "index_version": served.version,
+            "passages": len(served.searcher.index.passages),
+            # Sentences of this version still being embedded in the background; until 0, /v1/ask
+            # embeds the ones an answer needs itself (slower, never wrong).
+            "sentences_pending": state.sentences_pending,
+        }
         if state.problem:
             body["warning"] = state.problem  # a newer version was refused; the last good one serves
         return JSONResponse(body)

@@ -22,6 +22,7 @@ from index.builder import IndexBuilder, check_compatible
 from index.embedder import Embedder
 from index.passage_index import PassageIndex
 from index.search import Searcher
+from index.sentence_vectors import SentenceVectors, sentences_of
 from index.store import IndexMissingError, IndexStoreError, current_version, list_versions, open_version
 
 log = logging.getLogger("briefqa.service")
@@ -53,6 +54,10 @@ class IndexState:
         self._refused: dict[str, str] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        # Shared by every version served, so a new version embeds only the sentences that are new.
+        self.sentences = SentenceVectors(embedder, settings.sentence_cache_size)
+        self._warming: threading.Event | None = None
+        self.sentences_pending = 0
 
     def refresh(self) -> None:
         """Serve the version CURRENT names if it is new and verifies; otherwise keep what serves."""
@@ -91,11 +96,33 @@ class IndexState:
         folder, manifest = open_version(root, version)
         check_compatible(manifest, self.builder.settings(), root)
         index = PassageIndex.load(folder, manifest)
-        searcher = make_searcher(self.settings, index, self.embedder)
+        searcher = make_searcher(self.settings, index, self.embedder, self.sentences)
         _warm_up(searcher, version)
         self.served = Served(searcher, version, self.settings.max_question_chars)
         self.problem = None
         log.info("serving index version %s (%d passages)", version, len(index.passages))
+        self._embed_sentences(index)
+
+    def _embed_sentences(self, index: PassageIndex) -> None:
+        """Embed the served version's sentences in the background, so answers need only the question's encode."""
+        if self._warming is not None:
+            self._warming.set()  # the older version's sentences are no longer wanted first
+        stop = self._warming = threading.Event()
+        texts = self.sentences.missing(text for _, text in sentences_of(index.passages))
+        self.sentences_pending = len(texts)
+
+        def left(count: int) -> None:
+            if not stop.is_set():
+                self.sentences_pending = count
+
+        def run() -> None:
+            try:
+                done = self.sentences.warm(texts, stop, left)
+                log.info("embedded %d sentences of the served version for answer sentences", done)
+            except Exception:
+                log.exception("embedding sentences in the background failed; answers embed them on demand")
+
+        threading.Thread(target=run, name="sentence-vectors", daemon=True).start()
 
     def _fall_back(self) -> None:
         """With nothing loaded, serve the newest committed version older than the refused one."""

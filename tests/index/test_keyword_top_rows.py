@@ -22,3 +22,16 @@ def test_ties_rank_the_lower_row_first() -> None:
     scores = np.zeros(10_000, dtype=np.float32)
     scores[[9_000, 12, 4_000]] = 2.5
     assert _top_rows(scores, 3).tolist() == [12, 4_000, 9_000]
+
+
+def test_alternatives_count_each_word_once_however_many_forms_it_has():
+    from index.keyword import KeywordIndex
+
+    # Passage 0 holds three forms of one word; passage 1 holds one form of it and another word.
+    index = KeywordIndex.build([["x1", "x2", "x3"], ["x1", "y"], ["z"], ["z"]])
+    word_x, word_y = [["x1"], ["x2"], ["x3"]], [["y"]]
+    plain = index.search(["x1", "x2", "x3", "y"], 2)
+    assert plain[0][0] == 0  # summing every form favours the passage that repeats one word
+    grouped = index.search_alternatives([word_x, word_y], 2)
+    assert grouped[0][0] == 1  # counted once, the passage with both words wins
+    assert index.search_alternatives([[["unknown"]]], 2) == []

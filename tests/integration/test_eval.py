@@ -32,6 +32,16 @@ def test_eval_scores_every_mode_and_writes_reports(results, tmp_path: Path):
     assert all(p.stat().st_size > 0 for p in written)
 
 
+def test_hybrid_finds_every_answer_in_its_top_5(results):
+    """The issue's gate: `make test` fails when any briefing question's passage leaves the top 5."""
+    hybrid = results["hybrid"]
+    assert hybrid.overall["hit@5"] == 1.0, [m for m in hybrid.misses if (m.first_correct_rank or 99) > 5]
+
+
+def test_english_questions_find_their_passage_in_the_top_3(results):
+    assert results["hybrid"].by_kind["english"]["hit@3"] == 1.0
+
+
 def test_hybrid_beats_each_leg_alone(results):
     hybrid = results["hybrid"].overall
     for leg in ("dense", "bm25"):

@@ -170,3 +170,14 @@ def test_openapi_documents_the_v1_api_with_chinese_examples(client: TestClient) 
     }
     assert paths["/v1/documents"]["post"]["security"]  # writes always need the admin key
     assert "security" not in paths["/v1/ask"]["post"]  # no read keys configured: reads are open
+
+
+def test_the_served_versions_sentences_are_embedded_in_the_background(client: TestClient) -> None:
+    import time
+
+    deadline = time.monotonic() + 30
+    while (pending := client.get("/readyz").json()["sentences_pending"]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pending == 0
+    sentences = client.app.state.index.sentences  # type: ignore[attr-defined]
+    assert len(sentences) > 50  # the briefing's sentences, ready before any question needs them

