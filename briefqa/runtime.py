@@ -83,5 +83,6 @@ def make_searcher(
     settings: Settings, index: PassageIndex, embedder: Embedder, sentences: SentenceVectors | None = None
 ) -> Searcher:
     fusion = FusionSettings(settings.fusion, settings.rrf_k, settings.dense_weight, settings.crosslingual_dense_weight)
-    sentences = sentences or SentenceVectors(embedder, settings.sentence_cache_size)
+    if sentences is None:
+        sentences = SentenceVectors(embedder, settings.sentence_cache_size)
     return Searcher(index, embedder, make_analyzer(settings), fusion, sentences=sentences)

@@ -67,7 +67,7 @@ class Searcher:
         sentences: SentenceVectors | None = None,
     ) -> None:
         self.index, self.embedder, self.analyzer, self.fusion, self.depth = index, embedder, analyzer, fusion, depth
-        self.sentences = sentences or SentenceVectors(embedder)
+        self.sentences = sentences if sentences is not None else SentenceVectors(embedder)
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> SearchResult:
         if mode not in MODES:

@@ -179,5 +179,9 @@ def test_the_served_versions_sentences_are_embedded_in_the_background(client: Te
     while (pending := client.get("/readyz").json()["sentences_pending"]) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert pending == 0
-    sentences = client.app.state.index.sentences  # type: ignore[attr-defined]
-    assert len(sentences) > 50  # the briefing's sentences, ready before any question needs them
+    state = client.app.state.index  # type: ignore[attr-defined]
+    assert len(state.sentences) > 50  # the briefing's sentences, ready before any question needs them
+    held = len(state.sentences)
+    client.post("/v1/ask", json={"question": QUESTION})
+    assert state.served.searcher.sentences is state.sentences  # what answers reads is what was warmed
+    assert len(state.sentences) == held  # so an answer embeds no sentence of its own
