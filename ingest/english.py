@@ -25,13 +25,13 @@ _SKIP = re.compile(r"^(cl:|variant of|old variant|surname|abbr\.|see |used in|al
 _LEADING = re.compile(r"^(to|a|an|the|be|one's|sb's|sth)\s+")
 MAX_PHRASE = 3
 # Question words and grammar that no Chinese passage word answers.
-STOPWORDS = frozenset(  # noqa: SIM905 (a word list reads better as text)
-    """a an the of in on at to for from by with about into over under as and or but is are was were be been being
+_STOP_TEXT = """
+    a an the of in on at to for from by with about into over under as and or but is are was were be been being
     do does did done has have had will would shall should can could may might must what which who whom whose when
     where why how this that these those there here it its it's they them their he she his her we our you your i
     me my not no yes any some all each every much many more most than then so such very just only also up out
-    s ahead time""".split()
-)
+    s ahead time"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ def simplify(text: str) -> str:
     return _t2s().convert(unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=32_768)  # passages and their sentences are normalised again for every question
 def normalize(text: str) -> str:
     """Return ``text`` in the form used for matching (same meaning, canonical characters)."""
     return simplify(text).lower()
@@ -35,7 +36,8 @@ def normalize_compact(text: str) -> str:
     return _WHITESPACE.sub("", normalize(text))
 
 
-def normalize_with_origins(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=8_192)  # a passage is highlighted for many questions
+def normalize_with_origins(text: str) -> tuple[str, tuple[int, ...]]:
     """Normalise ``text`` and map every normalised character back to its index in ``text``.
 
     OpenCC converts phrase by phrase, so the whole text is converted once; where that keeps the
@@ -47,7 +49,7 @@ def normalize_with_origins(text: str) -> tuple[str, list[int]]:
     """
     pieces = [unicodedata.normalize("NFKC", ch).lower() for ch in text]
     width_folded = "".join(pieces)
-    origins = [i for i, piece in enumerate(pieces) for _ in piece]
+    origins = tuple(i for i, piece in enumerate(pieces) for _ in piece)
     simplified = _t2s().convert(width_folded)
     if len(simplified) != len(width_folded):
         simplified = "".join(_t2s().convert(ch) if len(_t2s().convert(ch)) == 1 else ch for ch in width_folded)

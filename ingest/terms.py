@@ -49,7 +49,10 @@ class Analyzer:
 
     def units_of(self, text: str) -> list[str]:
         """The BM25 units of ``text``, each tagged with its kind so that kinds never collide."""
-        words = self.terms(text)
+        return self.units_of_terms(self.terms(text))
+
+    def units_of_terms(self, words: list[str]) -> list[str]:
+        """The BM25 units of words that ``terms`` returned (so a question is segmented once)."""
         out: list[str] = []
         if "words" in self.units:
             out += [f"w:{w}" for w in words]
@@ -66,7 +69,7 @@ class Analyzer:
 
         Person names (nr) are left out: jieba tags too many ordinary phrases as names.
         """
-        tagged = _tagger(self.user_dict).lcut(normalize(text))
+        tagged = _tagger(self.user_dict).lcut(normalize(text), HMM=False)
         return [w for w, tag in tagged if tag in ("ns", "nt") and len(w) > 1]
 
     def parts_of(self, term: str) -> list[str]:
