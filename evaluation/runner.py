@@ -17,6 +17,7 @@ from index.embedder import Embedder
 from index.keyword import KeywordIndex
 from index.passage_index import PassageIndex
 from index.search import MODES, Searcher
+from index.sentence_vectors import sentences_of
 from index.store import IndexMissingError
 from ingest.documents import Document, Passage
 from ingest.normalize import simplify
@@ -68,6 +69,9 @@ def evaluate(
         if index is None:
             raise IndexMissingError(f"no index at {settings.index_dir}: run `briefqa ingest PATH` first")
     searcher: Searcher = make_searcher(settings, index, embedder)
+    if "hybrid" in modes and settings.rerank_depth > 1:  # its re-ranking reads sentence vectors: embed once, on disk
+        texts = list(dict.fromkeys(text for _, text in sentences_of(index.passages)))
+        searcher.sentences.add(texts, cached_embeddings(embedder, texts, "passage", cache_dir))
 
     def retrieve(question: str, top: int, mode: str) -> list[tuple[str, str]]:
         return [(h.passage.passage_id, h.passage.text) for h in searcher.search(question, top, mode).hits]

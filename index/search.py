@@ -8,16 +8,27 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from index.embedder import Embedder, submit_queries
+from index.evidence import sentence_evidence, wanted_shape
 from index.fusion import FusionSettings, fuse_rankings
 from index.passage_index import PassageIndex
 from index.sentence_vectors import SentenceVectors, SpanKey
 from ingest.documents import Passage
 from ingest.english import Translation, translate
 from ingest.normalize import simplify
+from ingest.sentences import sentence_spans
 from ingest.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Rerank:
+    """Hybrid search re-ranks its best ``depth`` passages, mixing their fused score with the evidence
+    of their best single sentence (``index.evidence``) by ``evidence_weight``; depth 0 turns it off."""
+
+    depth: int = 10
+    evidence_weight: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,12 @@ class SearchResult:
     translations: list[Translation] = field(default_factory=list)  # an English question's words, in Chinese
 
 
+def _unit(values: list[float]) -> list[float]:
+    """Min-max scaled to [0, 1]; all equal → all 1."""
+    low, high = min(values), max(values)
+    return [1.0 if high == low else (v - low) / (high - low) for v in values]
+
+
 class Searcher:
     """Answers searches against one loaded index version; safe to share between threads."""
 
@@ -65,8 +82,10 @@ class Searcher:
         fusion: FusionSettings,
         depth: int = 50,
         sentences: SentenceVectors | None = None,
+        rerank: Rerank | None = None,
     ) -> None:
         self.index, self.embedder, self.analyzer, self.fusion, self.depth = index, embedder, analyzer, fusion, depth
+        self.rerank = rerank or Rerank()
         self.sentences = sentences if sentences is not None else SentenceVectors(embedder)
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> SearchResult:
@@ -91,6 +110,8 @@ class Searcher:
             dense = self.index.dense.search(vector, depth, allowed)
         fusion = self.fusion if chinese else replace(self.fusion, dense_weight=self.fusion.crosslingual_dense_weight)
         fused = {"dense": dense, "bm25": keyword}.get(mode) or fuse_rankings(dense, keyword, fusion)
+        if mode == "hybrid" and vector is not None and self.rerank.depth > 1:
+            fused = self._by_best_sentence(fused, question, terms if chinese else [], vector, dict(dense))
         hits = self._hits(fused[:k], dense, keyword)
         return SearchResult(hits, terms, vector, translations)
 
@@ -112,6 +133,48 @@ class Searcher:
         words = {term for t in translations for word in t.chinese for term in self.analyzer.terms(word)}
         known = self.index.keyword.knows
         return sorted(w for w in words if known(f"w:{w}") or (len(w) > 1 and all(known(f"c:{c}") for c in w)))
+
+    def _by_best_sentence(
+        self,
+        fused: list[tuple[int, float]],
+        question: str,
+        terms: list[str],
+        vector: np.ndarray,
+        passage_cosines: dict[int, float],
+    ) -> list[tuple[int, float]]:
+        """Re-rank the best few passages by their fused score and the evidence of their best sentence.
+
+        A passage of one sentence is that sentence, and its vector (embedded with its heading) says
+        more than the bare sentence's: its cosine stands for the sentence's. Scores stay in the
+        fused range of those passages, so they still fall with the rank.
+        """
+        top = fused[: self.rerank.depth]
+        if len(top) < 2:
+            return fused
+        passages = [self.index.passages[row] for row, _ in top]
+        cosines = self.sentences.cosines(passages, vector)
+        for (row, _), p in zip(top, passages, strict=True):
+            spans = sentence_spans(p.text)
+            if len(spans) == 1 and row in passage_cosines:
+                cosines[(p.doc_id, p.start + spans[0][0], p.start + spans[0][1])] = passage_cosines[row]
+        shape = wanted_shape(question)
+        evidence = [
+            max(
+                (
+                    sentence_evidence(p.text[s:e], terms, cosines.get((p.doc_id, p.start + s, p.start + e)), shape)
+                    for s, e in sentence_spans(p.text)
+                ),
+                default=0.0,
+            )
+            for p in passages
+        ]
+        weight = self.rerank.evidence_weight
+        mixed = [
+            (1 - weight) * f + weight * e for f, e in zip(_unit([f for _, f in top]), _unit(evidence), strict=True)
+        ]
+        low, high = top[-1][1], top[0][1]
+        order = sorted(range(len(top)), key=lambda i: -mixed[i])
+        return [(top[i][0], low + (high - low) * mixed[i]) for i in order] + fused[len(top) :]
 
     def sentence_cosines(self, passages: list[Passage], vector: np.ndarray) -> dict[SpanKey, float]:
         """Cosine of ``vector`` to every sentence of ``passages``, keyed by (doc_id, start, end)."""

@@ -88,6 +88,10 @@ class SentenceVectors:
                 progress(len(todo) - at - len(todo[at : at + self.batch]))
         return done
 
+    def add(self, texts: list[str], vectors: np.ndarray) -> None:
+        """Keep vectors embedded elsewhere (an evaluation's disk cache)."""
+        self._add(texts, vectors)
+
     def _add(self, texts: list[str], vectors: np.ndarray) -> None:
         with self._lock:
             for text, vector in zip(texts, vectors, strict=True):

