@@ -9,7 +9,7 @@ from index.evidence import coverage, sentence_evidence, wanted_shape
 from index.search import Hit, Searcher, SearchResult
 from index.sentence_vectors import SpanKey
 from ingest.normalize import normalize, normalize_with_origins
-from ingest.sentences import sentence_spans
+from ingest.sentences import passage_sentences
 from ingest.terms import Analyzer
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -116,7 +116,7 @@ def pick_answer(
     Measured on the briefing set: terms alone 54/66 answer sentences hold the gold answer, with
     cosines 59/66."""
     shape = wanted_shape(question)
-    candidates = [(hit, s, e) for hit in hits[:depth] for s, e in sentence_spans(hit.passage.text)]
+    candidates = [(hit, s, e) for hit in hits[:depth] for s, e in passage_sentences(hit.passage.text)]
     if not candidates:
         return None
     lexical = terms if _CJK.search(question) else []

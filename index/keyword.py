@@ -38,20 +38,10 @@ class KeywordIndex:
         return self._top(self.scores(known), k, allowed)
 
     def scores(self, units: list[str]) -> np.ndarray:
-        """BM25 score of every passage for known ``units``: the same sums as ``bm25s.BM25.get_scores``,
-        gathered in one ``bincount`` instead of one ``np.add.at`` per unit (which held the GIL
-        for most of a keyword search under concurrent load)."""
-        bm25 = self._bm25
-        ids = np.asarray(bm25.get_tokens_ids(units), dtype=np.int64)
-        indptr, indices, data = bm25.scores["indptr"], bm25.scores["indices"], bm25.scores["data"]
-        starts, ends = indptr[ids], indptr[ids + 1]
-        lengths = ends - starts
-        # Positions of every posting of every unit, in one array: start_i, start_i + 1, … end_i - 1.
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-        scores = np.bincount(indices[offsets], weights=data[offsets], minlength=bm25.scores["num_docs"])
-        if bm25.nonoccurrence_array is not None:
-            scores += bm25.nonoccurrence_array[ids].sum()
-        return scores
+        """BM25 score of every passage for known ``units`` (bm25s; its ``np.add.at`` per unit measured
+        fastest at 1M passages: 2.8 ms a question against 7.3 ms for fancy-index addition and 11.9 ms
+        for one ``bincount``; at 300 passages all three take under 0.1 ms)."""
+        return np.asarray(self._bm25.get_scores(units))
 
     def search_alternatives(
         self, groups: list[list[list[str]]], k: int, allowed: np.ndarray | None = None

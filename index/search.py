@@ -15,7 +15,7 @@ from index.sentence_vectors import SentenceVectors, SpanKey
 from ingest.documents import Passage
 from ingest.english import Translation, translate
 from ingest.normalize import simplify
-from ingest.sentences import sentence_spans
+from ingest.sentences import passage_sentences
 from ingest.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
@@ -154,7 +154,7 @@ class Searcher:
         passages = [self.index.passages[row] for row, _ in top]
         cosines = self.sentences.cosines(passages, vector)
         for (row, _), p in zip(top, passages, strict=True):
-            spans = sentence_spans(p.text)
+            spans = passage_sentences(p.text)
             if len(spans) == 1 and row in passage_cosines:
                 cosines[(p.doc_id, p.start + spans[0][0], p.start + spans[0][1])] = passage_cosines[row]
         shape = wanted_shape(question)
@@ -162,7 +162,7 @@ class Searcher:
             max(
                 (
                     sentence_evidence(p.text[s:e], terms, cosines.get((p.doc_id, p.start + s, p.start + e)), shape)
-                    for s, e in sentence_spans(p.text)
+                    for s, e in passage_sentences(p.text)
                 ),
                 default=0.0,
             )

@@ -17,14 +17,14 @@ import numpy as np
 
 from index.embedder import Embedder
 from ingest.documents import Passage
-from ingest.sentences import sentence_spans
+from ingest.sentences import passage_sentences
 
 SpanKey = tuple[str, int, int]  # (doc_id, start, end) in the document's clean text
 
 
 def sentences_of(passages: Iterable[Passage]) -> list[tuple[SpanKey, str]]:
     """Every sentence of ``passages`` with its document span, in order."""
-    return [((p.doc_id, p.start + s, p.start + e), p.text[s:e]) for p in passages for s, e in sentence_spans(p.text)]
+    return [((p.doc_id, p.start + s, p.start + e), p.text[s:e]) for p in passages for s, e in passage_sentences(p.text)]
 
 
 class SentenceVectors:

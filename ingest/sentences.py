@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A sentence runs to its end mark, keeps the closing quotes or brackets that follow it, and never
 # crosses a line break. "……" is not an end mark: it trails off inside a sentence.
@@ -40,3 +41,9 @@ def _cut_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int
         start = cut
     pieces.append((start, end))
     return pieces
+
+
+@lru_cache(maxsize=16_384)
+def passage_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """``sentence_spans`` of a whole passage, remembered: every question re-reads its top passages."""
+    return tuple(sentence_spans(text))

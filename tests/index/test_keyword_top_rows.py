@@ -35,19 +35,3 @@ def test_alternatives_count_each_word_once_however_many_forms_it_has():
     grouped = index.search_alternatives([word_x, word_y], 2)
     assert grouped[0][0] == 1  # counted once, the passage with both words wins
     assert index.search_alternatives([[["unknown"]]], 2) == []
-
-
-def test_scores_equal_bm25s_own_for_repeated_and_mixed_units():
-    import random
-
-    from index.keyword import KeywordIndex
-
-    rng = random.Random(7)
-    vocabulary = [f"u{i}" for i in range(40)]
-    corpus = [[rng.choice(vocabulary) for _ in range(rng.randint(1, 30))] for _ in range(200)]
-    index = KeywordIndex.build(corpus)
-    for _ in range(50):
-        query = [u for u in (rng.choice(vocabulary) for _ in range(rng.randint(1, 25))) if index.knows(u)]
-        if query:
-            ours, theirs = index.scores(query), index._bm25.get_scores(query)
-            assert np.allclose(ours, theirs, rtol=1e-5, atol=1e-6)
