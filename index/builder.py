@@ -190,14 +190,22 @@ class IndexBuilder:
         return write_version(self.root, index.save, manifest, self.keep)
 
     def _embed(self, passages: list[Passage], progress: Progress | None) -> np.ndarray:
+        """Embed in calls of 64, shortest texts first so that each call pads little (as one call of
+        everything would), and return the vectors in the passages' order."""
         batch = 64
-        parts = []
-        for start in range(0, len(passages), batch):
-            chunk = passages[start : start + batch]
-            parts.append(self.embedder.embed_passages([embedding_text(p) for p in chunk]))
+        texts = [embedding_text(p) for p in passages]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = _empty(self.embedder) if not texts else None
+        for start in range(0, len(order), batch):
+            rows = order[start : start + batch]
+            part = self.embedder.embed_passages([texts[i] for i in rows])
+            if vectors is None:
+                vectors = np.zeros((len(texts), part.shape[1]), dtype=np.float32)
+            vectors[rows] = part
             if progress:
                 progress("embedding", min(start + batch, len(passages)), len(passages))
-        return np.concatenate(parts) if parts else _empty(self.embedder)
+        assert vectors is not None
+        return vectors
 
     @contextmanager
     def _lock(self) -> Iterator[None]:
