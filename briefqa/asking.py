@@ -25,7 +25,7 @@ def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, 
     return {
         "question": question,
         "abstained": abstained,
-        "answer": answer_out(answer).model_dump() if answer and not abstained else None,
+        "answer": out.model_dump() if (out := answer_out(answer)) and not abstained else None,
         "terms": result.terms,
         "passages": [p.model_dump() for p in passages_out(result, index.documents, answer)],
         "index_version": index.version,

