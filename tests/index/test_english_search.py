@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from briefqa.runtime import make_builder, make_searcher
 from index.answering import answer_question
-from index.embedder import HashingEmbedder
 from index.search import Searcher
-from tests.conftest import BRIEFING, settings_for
-
-
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    settings = settings_for(Path(tmp_path_factory.mktemp("english")))
-    embedder = HashingEmbedder()
-    builder = make_builder(settings, embedder)
-    builder.sync([BRIEFING])
-    return make_searcher(settings, builder.current(), embedder)
 
 
 def test_the_keyword_leg_finds_the_passage_an_english_question_asks_about(searcher: Searcher):

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from briefqa.runtime import make_builder, make_searcher
-from index.embedder import HashingEmbedder
 from index.evidence import sentence_evidence, wanted_shape
 from index.search import Rerank, Searcher
-from tests.conftest import BRIEFING, settings_for
 
 
 def test_evidence_grows_with_shared_words_closeness_and_the_wanted_shape():
@@ -21,15 +16,6 @@ def test_evidence_grows_with_shared_words_closeness_and_the_wanted_shape():
     assert sentence_evidence("七部门联合印发了实施意见。", terms, 0.9, None) > plain
     dated = sentence_evidence("2024年1月，七部门联合印发了实施意见。", terms, None, shape)
     assert dated > sentence_evidence("七部门联合印发了实施意见。", terms, None, shape)
-
-
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    settings = settings_for(Path(tmp_path_factory.mktemp("rerank")))
-    embedder = HashingEmbedder()
-    builder = make_builder(settings, embedder)
-    builder.sync([BRIEFING])
-    return make_searcher(settings, builder.current(), embedder)
 
 
 QUESTIONS = ["工信部牵头的实施意见是哪年哪月发布的？", "广州的天使母基金规模多大？", "Who is the editor?"]
