@@ -18,7 +18,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect, sync_playwright
 
+# The one definition of how Chromium is launched here; tests/browser/conftest.py uses it too.
 CHROMIUM = os.environ.get("BRIEFQA_CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps dialling hosts this closed network refuses.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

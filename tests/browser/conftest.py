@@ -1,31 +1,39 @@
-"""Debian's Chromium driven by Playwright (no browser download), shared by the browser tests."""
+"""Debian's Chromium driven by Playwright (no browser download), shared by the browser tests.
+
+How Chromium is launched here (path, flags) is defined once, in docs/screenshots.py, which writes
+the README's screenshots with the same browser.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = os.environ.get("BRIEFQA_CHROMIUM", "/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps dialling hosts this closed network refuses.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+SCREENSHOTS_SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "screenshots.py"
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> ModuleType:
+    """docs/screenshots.py, loaded as a module (it is a script, not part of a package)."""
+    spec = importlib.util.spec_from_file_location("briefqa_screenshots", SCREENSHOTS_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+def browser(screenshots: ModuleType):
+    if not os.path.exists(screenshots.CHROMIUM):
+        pytest.fail(f"Chromium not found at {screenshots.CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(
+            executable_path=screenshots.CHROMIUM, args=screenshots.CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()

@@ -8,7 +8,6 @@ Also writes the screenshots with docs/screenshots.py into a temp folder.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 ANSWER_TIMEOUT_MS = 60_000
 QUESTION = "天使母基金有多大？"
 # The endpoint written in docs/demo-portal.html.
@@ -154,11 +152,8 @@ def test_widget_defines_one_global_and_honours_data_target(page: Page, live_serv
     assert req_info.value.headers.get("x-api-key") == "k-123"
 
 
-def test_screenshots(browser, live_server_url: str, tmp_path: Path):
-    spec = importlib.util.spec_from_file_location("briefqa_screenshots", REPO / "docs" / "screenshots.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    paths = module.take_screenshots(live_server_url, tmp_path, browser=browser)
+def test_screenshots(browser, screenshots, live_server_url: str, tmp_path: Path):
+    paths = screenshots.take_screenshots(live_server_url, tmp_path, browser=browser)
     assert [p.name for p in paths] == ["screenshot-page.png", "screenshot-widget.png"]
     for p in paths:
         data = p.read_bytes()
