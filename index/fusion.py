@@ -27,15 +27,14 @@ def fuse_rankings(dense: Ranking, keyword: Ranking, settings: FusionSettings) ->
     weights = (settings.dense_weight, 1.0 - settings.dense_weight)
     fused: dict[int, float] = {}
     for ranking, weight in zip((dense, keyword), weights, strict=True):
-        for rank, (row, score) in enumerate(ranking):
-            if settings.method == "rrf":
-                contribution = 2 * weight / (settings.rrf_k + rank + 1)
-            else:
-                contribution = weight * _min_max(score, ranking)
+        scaled = min_max([score for _, score in ranking])
+        for rank, ((row, _), unit) in enumerate(zip(ranking, scaled, strict=True)):
+            contribution = 2 * weight / (settings.rrf_k + rank + 1) if settings.method == "rrf" else weight * unit
             fused[row] = fused.get(row, 0.0) + contribution
     return sorted(fused.items(), key=lambda item: -item[1])
 
 
-def _min_max(score: float, ranking: Ranking) -> float:
-    high, low = ranking[0][1], ranking[-1][1]
-    return 1.0 if high == low else (score - low) / (high - low)
+def min_max(values: list[float]) -> list[float]:
+    """``values`` scaled to [0, 1] (lowest 0, highest 1); all equal → all 1."""
+    low, high = min(values), max(values)
+    return [1.0 if high == low else (v - low) / (high - low) for v in values]

@@ -9,7 +9,7 @@ import numpy as np
 
 from index.embedder import Embedder, submit_queries
 from index.evidence import sentence_evidence, wanted_shape
-from index.fusion import FusionSettings, fuse_rankings
+from index.fusion import FusionSettings, fuse_rankings, min_max
 from index.passage_index import PassageIndex
 from index.sentence_vectors import SentenceVectors, SpanKey
 from ingest.documents import Passage
@@ -63,12 +63,6 @@ class SearchResult:
     terms: list[str]
     query_vector: np.ndarray | None
     translations: list[Translation] = field(default_factory=list)  # an English question's words, in Chinese
-
-
-def _unit(values: list[float]) -> list[float]:
-    """Min-max scaled to [0, 1]; all equal → all 1."""
-    low, high = min(values), max(values)
-    return [1.0 if high == low else (v - low) / (high - low) for v in values]
 
 
 class Searcher:
@@ -170,7 +164,7 @@ class Searcher:
         ]
         weight = self.rerank.evidence_weight
         mixed = [
-            (1 - weight) * f + weight * e for f, e in zip(_unit([f for _, f in top]), _unit(evidence), strict=True)
+            (1 - weight) * f + weight * e for f, e in zip(min_max([f for _, f in top]), min_max(evidence), strict=True)
         ]
         low, high = top[-1][1], top[0][1]
         order = sorted(range(len(top)), key=lambda i: -mixed[i])
