@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from index.evidence import coverage, sentence_evidence, wanted_shape
 from index.search import Hit, Searcher, SearchResult
 from index.sentence_vectors import SpanKey
+from ingest.english import has_chinese
 from ingest.normalize import normalize, normalize_with_origins
 from ingest.sentences import passage_sentences
 from ingest.terms import Analyzer
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def is_off_topic(question: str, result: SearchResult, analyzer: Analyzer, policy
     if not result.hits:
         return True
     top = normalize(" ".join(h.passage.text for h in result.hits[: policy.depth]))
-    if not _CJK.search(question):
+    if not has_chinese(question):
         return _english_off_topic(result, top, policy)
     if any(name not in top for name in analyzer.names(question)):
         return True
@@ -119,7 +117,7 @@ def pick_answer(
     candidates = [(hit, s, e) for hit in hits[:depth] for s, e in passage_sentences(hit.passage.text)]
     if not candidates:
         return None
-    lexical = terms if _CJK.search(question) else []
+    lexical = terms if has_chinese(question) else []
     similarity = similarity or {}
     scored = []
     for hit, s, e in candidates:

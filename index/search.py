@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -13,13 +12,12 @@ from index.fusion import FusionSettings, fuse_rankings, min_max
 from index.passage_index import PassageIndex
 from index.sentence_vectors import SentenceVectors, SpanKey
 from ingest.documents import Passage
-from ingest.english import Translation, translate
+from ingest.english import Translation, has_chinese, translate
 from ingest.normalize import simplify
 from ingest.sentences import passage_sentences
 from ingest.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ class Searcher:
         keyword: list[tuple[int, float]] = []
         # The question is encoded (in the batching thread) while this thread runs the keyword leg.
         encoding = submit_queries(self.embedder, [simplify(question)]) if mode in ("hybrid", "dense") else None
-        chinese = bool(_CJK.search(question))
+        chinese = has_chinese(question)
         translations = [] if chinese else translate(question)
         terms = self._terms(question, translations)
         if mode in ("hybrid", "bm25"):

@@ -23,6 +23,7 @@ _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b[\w|]*[\u3400-\u9fff]\S*")
 # Glosses that describe usage instead of meaning.
 _SKIP = re.compile(r"^(cl:|variant of|old variant|surname|abbr\.|see |used in|also written|also pr\.|classifier)")
 _LEADING = re.compile(r"^(to|a|an|the|be|one's|sb's|sth)\s+")
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
 MAX_PHRASE = 3
 # Question words and grammar that no Chinese passage word answers.
 _STOP_TEXT = """
@@ -32,6 +33,11 @@ _STOP_TEXT = """
     me my not no yes any some all each every much many more most than then so such very just only also up out
     s ahead time"""
 STOPWORDS = frozenset(_STOP_TEXT.split())
+
+
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character; a question without one is asked across languages."""
+    return _CHINESE.search(text) is not None
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +55,7 @@ def glossary() -> dict[str, tuple[str, ...]]:
     names: defaultdict[str, list[str]] = defaultdict(list)
     for entry in CcCedict().get_entries():
         head = entry["simplified"]
-        if not re.search(r"[\u3400-\u9fff]", head):
+        if not has_chinese(head):
             continue
         for definition in entry["definitions"]:
             key, name = _keys(definition, proper=entry["pinyin"][:1].isupper())
