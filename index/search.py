@@ -94,9 +94,11 @@ class Searcher:
         encoding = submit_queries(self.embedder, [simplify(question)]) if mode in ("hybrid", "dense") else None
         chinese = has_chinese(question)
         translations = [] if chinese else translate(question)
-        terms = self._terms(question, translations)
+        # Each Chinese word an English question may stand for, segmented once for both uses below.
+        segmented = {word: self.analyzer.terms(word) for t in translations for word in t.chinese}
+        terms = self._terms(question, segmented)
         if mode in ("hybrid", "bm25"):
-            keyword = self._keyword(terms, translations, depth, allowed)
+            keyword = self._keyword(terms, translations, segmented, depth, allowed)
         if encoding is not None:
             vector = encoding()[0]
             dense = self.index.dense.search(vector, depth, allowed)
@@ -108,21 +110,26 @@ class Searcher:
         return SearchResult(hits, terms, vector, translations)
 
     def _keyword(
-        self, terms: list[str], translations: list[Translation], depth: int, allowed: np.ndarray | None
+        self,
+        terms: list[str],
+        translations: list[Translation],
+        segmented: dict[str, list[str]],
+        depth: int,
+        allowed: np.ndarray | None,
     ) -> list[tuple[int, float]]:
         """BM25 over the question's units; for an English question, over the Chinese words its words
         may stand for (``ingest.english``), each English word counted once."""
         if not translations:
             return self.index.keyword.search(self.analyzer.units_of_terms(terms), depth, allowed)
-        groups = [[self.analyzer.units_of(word) for word in t.chinese] for t in translations]
+        groups = [[self.analyzer.units_of_terms(segmented[word]) for word in t.chinese] for t in translations]
         return self.index.keyword.search_alternatives(groups, depth, allowed)
 
-    def _terms(self, question: str, translations: list[Translation]) -> list[str]:
+    def _terms(self, question: str, segmented: dict[str, list[str]]) -> list[str]:
         """The words to highlight and to judge coverage by: for an English question, those of its
         Chinese translations this corpus may hold (a word of it, or several characters all in it)."""
-        if not translations:
+        if not segmented:
             return self.analyzer.terms(question)
-        words = {term for t in translations for word in t.chinese for term in self.analyzer.terms(word)}
+        words = {term for terms in segmented.values() for term in terms}
         known = self.index.keyword.knows
         return sorted(w for w in words if known(f"w:{w}") or (len(w) > 1 and all(known(f"c:{c}") for c in w)))
 
