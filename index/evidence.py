@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
+from index.sentence_vectors import SpanKey
+from ingest.documents import Passage
 from ingest.normalize import normalize
+from ingest.sentences import passage_sentences
 
 CLOSENESS = 5.0  # e5 cosines crowd between 0.75 and 0.95: 0.02 of cosine weighs 0.1 of term coverage
 SHAPE_BONUS = 0.3
@@ -50,3 +53,15 @@ def sentence_evidence(text: str, terms: list[str], cosine: float | None, shape: 
     closeness = CLOSENESS * (cosine - 0.8) if cosine is not None else 0.0
     bonus = SHAPE_BONUS if shape is not None and shape.search(text) else 0.0
     return (coverage(text, terms) if terms else 0.0) + closeness + bonus
+
+
+def passage_evidence(
+    passage: Passage, terms: list[str], cosines: dict[SpanKey, float], shape: re.Pattern[str] | None
+) -> list[tuple[int, int, float]]:
+    """Every sentence of ``passage`` (offsets in the passage) with its ``sentence_evidence``;
+    ``cosines`` are keyed by document span, as ``SentenceVectors.cosines`` gives them."""
+    p = passage
+    return [
+        (s, e, sentence_evidence(p.text[s:e], terms, cosines.get((p.doc_id, p.start + s, p.start + e)), shape))
+        for s, e in passage_sentences(p.text)
+    ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from index.embedder import Embedder, submit_queries
-from index.evidence import sentence_evidence, wanted_shape
+from index.evidence import passage_evidence, wanted_shape
 from index.fusion import FusionSettings, fuse_rankings, min_max
 from index.passage_index import PassageIndex
 from index.sentence_vectors import SentenceVectors, SpanKey
@@ -158,14 +158,7 @@ class Searcher:
                 cosines[(p.doc_id, p.start + spans[0][0], p.start + spans[0][1])] = passage_cosines[row]
         shape = wanted_shape(question)
         evidence = [
-            max(
-                (
-                    sentence_evidence(p.text[s:e], terms, cosines.get((p.doc_id, p.start + s, p.start + e)), shape)
-                    for s, e in passage_sentences(p.text)
-                ),
-                default=0.0,
-            )
-            for p in passages
+            max((score for _, _, score in passage_evidence(p, terms, cosines, shape)), default=0.0) for p in passages
         ]
         weight = self.rerank.evidence_weight
         mixed = [
