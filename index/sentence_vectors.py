@@ -57,7 +57,7 @@ class SentenceVectors:
         new = list(dict.fromkeys(t for t in texts if t not in known))
         if new:
             vectors = self.embedder.embed_passages(new)
-            self._add(new, vectors)
+            self.add(new, vectors)
             known.update(zip(new, vectors, strict=True))
         if not texts:
             return np.zeros((0, self.embedder.dimension), np.float32)
@@ -86,17 +86,14 @@ class SentenceVectors:
                 break
             chunk = self.missing(todo[at : at + self.batch])
             if chunk:
-                self._add(chunk, self.embedder.embed_passages(chunk))
+                self.add(chunk, self.embedder.embed_passages(chunk))
                 done += len(chunk)
             if progress is not None:
                 progress(len(todo) - at - len(todo[at : at + self.batch]))
         return done
 
     def add(self, texts: list[str], vectors: np.ndarray) -> None:
-        """Keep vectors embedded elsewhere (an evaluation's disk cache)."""
-        self._add(texts, vectors)
-
-    def _add(self, texts: list[str], vectors: np.ndarray) -> None:
+        """Keep ``vectors`` of ``texts`` (embedded here, or elsewhere: an evaluation's disk cache)."""
         with self._lock:
             for text, vector in zip(texts, vectors, strict=True):
                 self._vectors[text] = vector
