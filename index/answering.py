@@ -134,5 +134,5 @@ def answer_question(
         return None, True
     similarity = {}
     if result.query_vector is not None:
-        similarity = searcher.sentence_cosines([h.passage for h in result.hits[:depth]], result.query_vector)
+        similarity = searcher.sentences.cosines([h.passage for h in result.hits[:depth]], result.query_vector)
     return pick_answer(question, result.hits, result.terms, depth, similarity), False

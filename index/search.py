@@ -10,7 +10,7 @@ from index.embedder import Embedder, submit_queries
 from index.evidence import passage_evidence, wanted_shape
 from index.fusion import FusionSettings, fuse_rankings, min_max
 from index.passage_index import PassageIndex
-from index.sentence_vectors import SentenceVectors, SpanKey
+from index.sentence_vectors import SentenceVectors
 from ingest.documents import Passage
 from ingest.english import Translation, has_chinese, translate
 from ingest.normalize import simplify
@@ -167,10 +167,6 @@ class Searcher:
         low, high = top[-1][1], top[0][1]
         order = sorted(range(len(top)), key=lambda i: -mixed[i])
         return [(top[i][0], low + (high - low) * mixed[i]) for i in order] + fused[len(top) :]
-
-    def sentence_cosines(self, passages: list[Passage], vector: np.ndarray) -> dict[SpanKey, float]:
-        """Cosine of ``vector`` to every sentence of ``passages``, keyed by (doc_id, start, end)."""
-        return self.sentences.cosines(passages, vector)
 
     def _hits(
         self, fused: list[tuple[int, float]], dense: list[tuple[int, float]], keyword: list[tuple[int, float]]
