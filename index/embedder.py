@@ -4,14 +4,17 @@ and a wrapper that coalesces concurrent query embeddings into one batch."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
+import warnings
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Condition, Lock, Thread
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -63,6 +66,82 @@ class QueryCache:
         return np.stack([known[t] for t in texts])
 
 
+@contextmanager
+def _quiet(*loggers: str) -> Iterator[None]:
+    """Silence these loggers' warnings for a while (tracing reads deprecated attributes)."""
+    levels = {name: logging.getLogger(name).level for name in loggers}
+    for name in loggers:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+class TracedForward:
+    """A sentence-transformers model's forward pass (transformer, pooling, normalisation) as TorchScript.
+
+    Why: the eager forward pass runs hundreds of small operators from Python and needs the GIL
+    between each of them; under load the request threads' Python held it so often that one batch
+    of 8 questions took 1.4 s beside a busy Python thread instead of 0.12 s. The traced graph runs
+    in C++ without the GIL, and about 10% faster. The trace is checked against the eager model on
+    texts of different lengths when it is made; a model it does not reproduce keeps the eager path.
+    """
+
+    TOLERANCE = 1e-5
+
+    def __init__(self, model: Any, keys: list[str], forward: Any) -> None:
+        self._model, self._keys, self._forward = model, keys, forward
+
+    @classmethod
+    def of(cls, model: Any) -> TracedForward | None:
+        """Trace ``model``; None (with a warning) when tracing fails or changes the vectors."""
+        import torch
+
+        probe = ["query: 广州", "passage: 广州加快布局未来产业，蓄能产业未来发展。", "Future industries in Guangzhou"]
+        try:
+            features = model.preprocess(probe)
+            keys = [k for k, v in features.items() if isinstance(v, torch.Tensor)]
+
+            class Whole(torch.nn.Module):
+                def __init__(self) -> None:
+                    super().__init__()
+                    self.model = model
+
+                def forward(self, *tensors: Any) -> Any:
+                    return self.model(dict(zip(keys, tensors, strict=True)))["sentence_embedding"]
+
+            with warnings.catch_warnings(), torch.inference_mode(), _quiet("sentence_transformers", "transformers"):
+                warnings.simplefilter("ignore")  # the tracer's notes on shapes it treats as constants
+                forward = torch.jit.trace(Whole().eval(), tuple(features[k] for k in keys), check_trace=False)
+            traced = cls(model, keys, forward)
+            eager = model.encode(probe, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+            difference = float(np.abs(traced.encode(probe[::-1], 2)[::-1] - eager).max())
+        except Exception as err:  # any model the tracer cannot follow still embeds, eagerly
+            warnings.warn(f"embedding model not traced ({err}); using the eager forward pass", stacklevel=2)
+            return None
+        if difference > cls.TOLERANCE:
+            warnings.warn(f"traced model differs from eager by {difference:.2g}; using the eager pass", stacklevel=2)
+            return None
+        return traced
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        """Unit vectors for ``texts``, in batches of similar length (as sentence-transformers batches)."""
+        import torch
+
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        parts = []
+        for start in range(0, len(order), batch_size):
+            features = self._model.preprocess([texts[i] for i in order[start : start + batch_size]])
+            with torch.inference_mode():
+                parts.append(self._forward(*(features[k] for k in self._keys)).float().numpy())
+        vectors = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
+        out = np.empty_like(vectors)
+        out[order] = vectors
+        return out
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model (folder or id), with e5-style prefixes and a query cache.
 
@@ -94,8 +173,11 @@ class SentenceTransformerEmbedder:
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
         self.batch_size = batch_size
         self.query_cache = QueryCache(cache_size)
+        self._traced = TracedForward.of(self._model)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
+        if self._traced is not None:
+            return self._traced.encode(texts, self.batch_size).reshape(len(texts), self.dimension)
         vectors = self._model.encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )

@@ -1,0 +1,71 @@
+"""The traced forward pass: the same vectors as sentence-transformers' own encode, or no trace at all."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from index.embedder import Embedder, TracedForward
+
+TEXTS = [
+    "query: 广州",
+    "passage: 广州加快布局未来产业，蓄能产业未来发展。" * 12,  # long: a batch pads to it
+    "query: 天使母基金規模多大？",
+    "Which future industries is Guangzhou planning for?",
+    "passage: 2024 年 1 月，工业和信息化部等七部门印发《关于推动未来产业创新发展的实施意见》。",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("batch_size", [1, 2, 32])
+def test_traced_vectors_equal_the_eager_model_at_any_batch_size(real_embedder: Embedder, batch_size: int) -> None:
+    model = real_embedder.inner._model  # type: ignore[attr-defined]
+    traced = TracedForward.of(model)
+    assert traced is not None
+    eager = model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    vectors = traced.encode(TEXTS, batch_size)
+    assert vectors.shape == eager.shape
+    np.testing.assert_allclose(vectors, eager, atol=1e-5)  # in the callers' order, whatever the batching
+
+
+class TinyModel(torch.nn.Module):
+    """A stand-in with the sentence-transformers surface TracedForward uses (preprocess, forward, encode)."""
+
+    def __init__(self, eager_offset: float = 0.0, broken: bool = False) -> None:
+        super().__init__()
+        self.table = torch.nn.Embedding(50, 4)
+        self.eager_offset, self.broken = eager_offset, broken
+
+    def preprocess(self, texts: list[str]) -> dict[str, object]:
+        if self.broken:
+            raise RuntimeError("no tokenizer here")
+        width = max(len(t) for t in texts)
+        ids = torch.tensor([[1 + ord(c) % 49 for c in t] + [0] * (width - len(t)) for t in texts])
+        return {"input_ids": ids, "attention_mask": (ids > 0).long(), "modality": "text"}
+
+    def forward(self, features: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        mask = features["attention_mask"].unsqueeze(-1)
+        pooled = (self.table(features["input_ids"]) * mask).sum(1) / mask.sum(1)
+        return {"sentence_embedding": torch.nn.functional.normalize(pooled, dim=-1)}
+
+    def encode(self, texts: list[str], **_: object) -> np.ndarray:
+        with torch.no_grad():
+            return self.forward(self.preprocess(texts))["sentence_embedding"].numpy() + self.eager_offset  # type: ignore[arg-type]
+
+
+def test_a_model_the_trace_reproduces_is_traced() -> None:
+    traced = TracedForward.of(TinyModel())
+    assert traced is not None
+    texts = ["abc", "a", "abcdefgh"]
+    np.testing.assert_allclose(traced.encode(texts, 2), TinyModel.encode(traced._model, texts), atol=1e-6)
+
+
+def test_a_model_the_trace_changes_keeps_the_eager_pass() -> None:
+    with pytest.warns(UserWarning, match="differs from eager"):
+        assert TracedForward.of(TinyModel(eager_offset=0.01)) is None
+
+
+def test_a_model_that_cannot_be_traced_keeps_the_eager_pass() -> None:
+    with pytest.warns(UserWarning, match="not traced.*no tokenizer"):
+        assert TracedForward.of(TinyModel(broken=True)) is None
