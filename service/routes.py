@@ -34,17 +34,17 @@ ERRORS = error_responses(400, 401, 413, 415, 422, 429, 503)
 router = APIRouter(prefix="/v1", responses=ERRORS, tags=["v1"])
 
 
-def get_state(request: Request) -> IndexState:
+async def get_state(request: Request) -> IndexState:
     return request.app.state.index  # type: ignore[no-any-return]
 
 
-def served(state: Annotated[IndexState, Depends(get_state)]) -> Served:
+async def served(state: Annotated[IndexState, Depends(get_state)]) -> Served:
     if state.served is None:
         raise ApiError(503, "index_not_ready", state.problem or "the index is still loading; try again shortly")
     return state.served
 
 
-def json_only(request: Request) -> None:
+async def json_only(request: Request) -> None:
     """415 for a body that is not JSON (FastAPI would otherwise report a confusing 'not an object')."""
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if kind != "application/json":
