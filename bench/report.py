@@ -20,13 +20,14 @@ class Check:
 
 def checks(r: dict[str, Any]) -> list[Check]:
     out = []
-    floor = r.get("floor", {}).get("single_query", {}).get("p50")
+    floors = [r.get(k, {}).get("single_query", {}).get("p50") for k in ("floor", "floor_traced")]
+    floor = min((f for f in floors if f), default=None)  # the faster of eager and traced: the stricter floor
     service = r.get("service", {}).get("torch-batching")
     if floor and service:
         ratio = service["one_client_ms"]["p50"] / floor
         out.append(
             Check(
-                "1. /v1/ask p50, one client ÷ bare encode p50",
+                "1. /v1/ask p50, one client ÷ bare encode p50 (faster of eager and traced)",
                 f"{service['one_client_ms']['p50']:.1f} ms ÷ {floor:.1f} ms = {ratio:.2f}×",
                 "≤ 1.5×",
                 ratio <= 1.5,
@@ -56,8 +57,8 @@ def checks(r: dict[str, Any]) -> list[Check]:
         i = r["ingest"]
         out.append(
             Check(
-                "3. ingest ÷ bare batch encode, passages/s",
-                f"{i['ingest']['passages_per_s']} ÷ {i['bare_encode']['passages_per_s']} = {i['ratio']:.2f}×",
+                "3. ingest ÷ bare batch encode (faster of eager and traced), passages/s",
+                f"{i['ingest']['passages_per_s']} ÷ {_fastest_bare(i)} = {i['ratio']:.2f}×",
                 "≥ 0.85×",
                 i["ratio"] >= 0.85,
             )
@@ -122,20 +123,25 @@ def table(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _fastest_bare(i: dict[str, Any]) -> float:
+    return max(i["bare_encode"]["passages_per_s"], i.get("bare_encode_traced", {}).get("passages_per_s", 0.0))
+
+
 def _floor(r: dict[str, Any]) -> list[str]:
-    if "floor" not in r:
-        return []
-    f = r["floor"]
-    s = f["single_query"]
-    out = [
-        "",
-        "Model encode (torch, bare sentence-transformers, this process):",
-        f"  one question: p50 {s['p50']:.1f} ms, p95 {s['p95']:.1f} ms (the floor of /v1/ask)",
-    ]
-    out += [
-        f"  batch of {n:>2}: {b['ms_per_batch']:.1f} ms, {b['questions_per_s']} questions/s"
-        for n, b in f["batches"].items()
-    ]
+    out = []
+    for key, how in (("floor", "sentence-transformers' eager encode"), ("floor_traced", "traced, as briefqa runs it")):
+        if key not in r:
+            continue
+        s = r[key]["single_query"]
+        out += [
+            "",
+            f"Model encode (torch, bare model, {how}, this process):",
+            f"  one question: p50 {s['p50']:.1f} ms, p95 {s['p95']:.1f} ms (a floor of /v1/ask)",
+        ]
+        out += [
+            f"  batch of {n:>2}: {b['ms_per_batch']:.1f} ms, {b['questions_per_s']} questions/s"
+            for n, b in r[key]["batches"].items()
+        ]
     return out
 
 
@@ -143,11 +149,17 @@ def _ingest(r: dict[str, Any]) -> list[str]:
     if "ingest" not in r:
         return []
     i, b, j = r["ingest"]["ingest"], r["ingest"]["bare_encode"], r["jieba"]
+    traced = r["ingest"].get("bare_encode_traced")
     return [
         "",
         f"Ingest ({i['documents']} CMRC articles, {i['passages']} passages, {i['characters']} characters):",
         f"  briefqa ingest: {i['seconds']} s, {i['passages_per_s']} passages/s, {i['chars_per_s']} characters/s",
         f"  bare model batch encode, same passages: {b['seconds']} s, {b['passages_per_s']} passages/s",
+        *(
+            [f"  bare model traced, same passages: {traced['seconds']} s, {traced['passages_per_s']} passages/s"]
+            if traced
+            else []
+        ),
         f"  jieba precise mode {j['jieba_chars_per_s']} characters/s; BM25 units {j['units_chars_per_s']} characters/s",
     ]
 
