@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha25
 CACHE ?= $(HOME)/.cache/briefqa
 MODEL := $(CACHE)/models/multilingual-e5-small/briefqa-conversion.json
 
-.PHONY: setup serve test test-fast bench eval check lock browser clean
+.PHONY: setup serve test test-fast bench eval cmrc check lock browser clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -40,6 +40,13 @@ test-fast: setup
 
 eval: setup
 	$(VENV)/bin/briefqa eval evaluation/questions/briefing.jsonl --mode all
+
+# The CMRC 2018 benchmarks (BEIR folders under var/bench/), then their tables for every mode.
+cmrc: setup
+	$(PY) -m evaluation.cmrc --level sentence
+	$(PY) -m evaluation.cmrc --level paragraph
+	$(VENV)/bin/briefqa eval var/bench/cmrc-sentences --mode all --out docs/eval/cmrc
+	$(VENV)/bin/briefqa eval var/bench/cmrc-paragraphs --mode all --out docs/eval/cmrc-paragraphs
 
 bench: setup
 	$(VENV)/bin/python -m bench

@@ -1,4 +1,4 @@
-"""CMRC 2018 as a sentence-level retrieval benchmark in BEIR layout.
+"""CMRC 2018 as sentence-level and paragraph-level retrieval benchmarks in BEIR layout.
 
 Every context of the SQuAD-style files (``cmrc2018_dev.json`` then
 ``cmrc2018_trial.json``, or any ``*.json`` in sorted order) is cut into
@@ -13,6 +13,11 @@ Output (UTF-8, ``\\n`` line ends, byte-identical on every run)::
     corpus.jsonl   {"_id": "s0", "text": "...", "title": ""}
     queries.jsonl  {"_id": "DEV_0_QUERY_0", "text": "..."}
     qrels.tsv      query-id<TAB>corpus-id<TAB>score (header line first)
+
+At paragraph level (``--level paragraph``) the corpus is the contexts themselves (``p{n}``, identical
+contexts shared, no title: paragraphs of one article share it, so the benchmark asks which paragraph
+answers) and the gold unit of every non-empty question is its context. Its passages hold several
+sentences, as a briefing's do: it is where re-ranking passages by their best sentence is tuned.
 
 The derived files are CC BY-SA 4.0 like the source data.
 """
@@ -42,7 +47,7 @@ class SentenceSpan:
 
 @dataclass(frozen=True)
 class BenchmarkStats:
-    """Sizes of a built benchmark."""
+    """Sizes of a built benchmark (``sentences`` counts its corpus units: sentences or paragraphs)."""
 
     contexts: int
     sentences: int
@@ -175,15 +180,39 @@ def build_cmrc_sentences(src_dir: Path, out_dir: Path) -> BenchmarkStats:
     )
 
 
+def build_cmrc_paragraphs(src_dir: Path, out_dir: Path) -> BenchmarkStats:
+    """Build the CMRC 2018 paragraph-retrieval benchmark (BEIR layout): which context answers."""
+    corpus: dict[str, str] = {}
+    queries, qrels, contexts, empty = [], [], 0, 0
+    for paragraph in _paragraphs(_source_paths(Path(src_dir))):
+        contexts += 1
+        context_id = corpus.setdefault(paragraph["context"].strip(), f"p{len(corpus)}")
+        for qa in paragraph.get("qas", []):
+            if not qa["question"].strip():
+                empty += 1
+                continue
+            queries.append((qa["id"], qa["question"].strip()))
+            qrels.append((qa["id"], context_id))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_lines(out_dir / "corpus.jsonl", (_dump({"_id": i, "text": t, "title": ""}) for t, i in corpus.items()))
+    _write_lines(out_dir / "queries.jsonl", (_dump({"_id": i, "text": t}) for i, t in queries))
+    qrel_lines = (f"{query_id}\t{corpus_id}\t1" for query_id, corpus_id in qrels)
+    _write_lines(out_dir / "qrels.tsv", iter(["query-id\tcorpus-id\tscore", *qrel_lines]))
+    return BenchmarkStats(contexts, len(corpus), len(queries), len(qrels), 0, empty)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """CLI: build the benchmark and print its counts."""
-    parser = argparse.ArgumentParser(description="Build the CMRC 2018 sentence-level retrieval benchmark.")
+    """CLI: build a benchmark and print its counts."""
+    parser = argparse.ArgumentParser(description="Build the CMRC 2018 sentence- or paragraph-level benchmark.")
     parser.add_argument("--src", type=Path, default=Path("data/cmrc2018"), help="folder with the CMRC json files")
-    parser.add_argument("--out", type=Path, default=Path("var/bench/cmrc-sentences"), help="output BEIR folder")
+    parser.add_argument("--level", choices=("sentence", "paragraph"), default="sentence", help="unit of retrieval")
+    parser.add_argument("--out", type=Path, help="output BEIR folder (default var/bench/cmrc-<level>s)")
     args = parser.parse_args(argv)
-    stats = build_cmrc_sentences(args.src, args.out)
+    out = args.out or Path(f"var/bench/cmrc-{args.level}s")
+    stats = (build_cmrc_sentences if args.level == "sentence" else build_cmrc_paragraphs)(args.src, out)
     print(
-        f"{args.out}: {stats.contexts} contexts, {stats.sentences} sentences, "
+        f"{out}: {stats.contexts} contexts, {stats.sentences} {args.level}s, "
         f"{stats.questions} questions, {stats.qrels} qrels, {stats.unplaced_answers} unplaced answers, "
         f"{stats.empty_questions} empty questions skipped"
     )

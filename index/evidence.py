@@ -38,11 +38,15 @@ _ANSWER_TYPES = (
         re.compile(r"\d|[一二三四五六七八九十百千万亿两]+\s*[个项大类条家种位份期亿万部批座所名人次年]"),
     ),
     (re.compile(r"谁|哪位|哪些人|\bwho\b", re.I), re.compile(r"[：:]\s*\S|书记|市长|主任|编辑|主席")),
+    # Which ones (哪些, 哪几): an enumeration of at least three items (A、B、C or A、B和C). English
+    # "which" asks for one thing as often as for several, so it is left out.
+    (re.compile(r"哪些|哪几"), re.compile(r"[^、，。]+、[^、，。]+[、和及与][^、，。]+")),
 )
 
 
 def wanted_shape(question: str) -> re.Pattern[str] | None:
-    """The pattern an answering sentence should contain, from the question word (when, how many, who)."""
+    """The pattern an answering sentence should contain, from the question word (when, how many, who,
+    which ones)."""
     return next((shape for asks, shape in _ANSWER_TYPES if asks.search(question)), None)
 
 

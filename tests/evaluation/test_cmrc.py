@@ -1,8 +1,8 @@
-"""CMRC sentence benchmark builder on a tiny synthetic SQuAD-style file."""
+"""CMRC sentence and paragraph benchmark builders on a tiny synthetic SQuAD-style file."""
 
 import json
 
-from evaluation.cmrc import build_cmrc_sentences, split_sentences
+from evaluation.cmrc import build_cmrc_paragraphs, build_cmrc_sentences, split_sentences
 from evaluation.questions import load_beir_corpus, load_questions
 
 CONTEXT_A = "他说：“我们明天出发。”然后离开了！  大家都很高兴；真的吗？没有结尾"
@@ -85,3 +85,14 @@ def test_build_is_byte_identical(tmp_path):
     build_cmrc_sentences(tmp_path / "src", tmp_path / "two")
     for name in ("corpus.jsonl", "queries.jsonl", "qrels.tsv"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_paragraph_level_gold_is_the_whole_context(tmp_path):
+    write_source(tmp_path / "src")
+    stats = build_cmrc_paragraphs(tmp_path / "src", tmp_path / "out")
+    corpus = {doc.text: doc.id for doc in load_beir_corpus(tmp_path / "out")}
+    assert list(corpus) == [CONTEXT_A.strip(), CONTEXT_B.strip()] and stats.sentences == 2
+    gold = {q.id: q.gold_ids for q in load_questions(tmp_path / "out")}
+    # every non-empty question counts, even one whose answer span cannot be located
+    assert gold == {"QA_0": ("p0",), "QA_1": ("p0",), "QB_0": ("p1",)}
+    assert (stats.questions, stats.empty_questions) == (3, 1)

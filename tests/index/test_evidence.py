@@ -18,6 +18,23 @@ def test_evidence_grows_with_shared_words_closeness_and_the_wanted_shape():
     assert dated > sentence_evidence("七部门联合印发了实施意见。", terms, None, shape)
 
 
+@pytest.mark.parametrize(
+    ("question", "answer", "not_answer"),
+    [
+        ("广州前瞻布局了哪些未来产业？", "选择智能无人系统、具身智能、细胞与基因等赛道。", "广州加快布局未来产业。"),
+        ("哪些部门联合印发了意见？", "工业和信息化部、教育部和科技部联合印发。", "工业和信息化部联合印发了意见。"),
+        ("哪些人参加了会议？", "主任：张三", "会议在广州召开。"),  # 哪些人 asks for people
+    ],
+)
+def test_which_ones_questions_want_an_enumeration(question: str, answer: str, not_answer: str):
+    shape = wanted_shape(question)
+    assert shape is not None and shape.search(answer) and not shape.search(not_answer)
+
+
+def test_english_which_asks_for_no_particular_shape():
+    assert wanted_shape("Which think tank publishes this briefing?") is None
+
+
 QUESTIONS = ["工信部牵头的实施意见是哪年哪月发布的？", "广州的天使母基金规模多大？", "Who is the editor?"]
 
 

@@ -38,6 +38,12 @@ def test_hybrid_finds_every_answer_in_its_top_5(results):
     assert hybrid.overall["hit@5"] == 1.0, [m for m in hybrid.misses if (m.first_correct_rank or 99) > 5]
 
 
+def test_hybrid_ranks_the_answer_first_for_95_percent(results):
+    """The issue's accuracy target (hit@1 >= 0.95), kept from slipping back unnoticed."""
+    hybrid = results["hybrid"]
+    assert hybrid.overall["hit@1"] >= 0.95, [(m.question, m.first_correct_rank) for m in hybrid.misses]
+
+
 def test_english_questions_find_their_passage_in_the_top_3(results):
     assert results["hybrid"].by_kind["english"]["hit@3"] == 1.0
 
