@@ -22,9 +22,13 @@ def coverage(text: str, terms: list[str]) -> float:
     if not terms:
         return 0.0
     normal = normalize(text)
-    found = sum(len(t) for t in terms if t in normal)
-    partial = sum(len(t) * sum(c in normal for c in t) / len(t) for t in terms if t not in normal)
-    return (found + 0.5 * partial) / sum(len(t) for t in terms)
+    found = partial = 0  # characters of the terms found whole; of the others, characters found alone
+    for term in terms:
+        if term in normal:
+            found += len(term)
+        else:
+            partial += sum(1 for c in term if c in normal)
+    return (found + 0.5 * partial) / sum(map(len, terms))
 
 
 # What a question asks for, and what a sentence that answers it contains.
