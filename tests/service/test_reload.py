@@ -144,3 +144,18 @@ def test_a_service_with_no_good_version_is_not_ready_and_says_why(settings: Sett
         assert f"{version}/dense.faiss: file is empty" in ready.json()["error"]["message"]
         asked = client.post("/v1/ask", json=QUESTION)
         assert asked.status_code == 503 and asked.json()["error"]["code"] == "index_not_ready"
+
+
+def test_a_version_is_warmed_up_through_the_whole_answer_path_before_it_serves(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """Lazy loads (jieba's tables, its part-of-speech model, CC-CEDICT) happen before the swap, not
+    in the first request: the warm-up answers a Chinese and an English question."""
+    import service.state
+
+    asked: list[str] = []
+    real = service.state.answer_question
+    monkeypatch.setattr(service.state, "answer_question", lambda q, *a, **k: asked.append(q) or real(q, *a, **k))
+    with TestClient(create_app(settings, HashingEmbedder(), watch=False)) as client:
+        assert client.get("/readyz").status_code == 200
+    assert any("\u4e00" <= c <= "\u9fff" for c in asked[0]) and asked[1].isascii()
