@@ -45,6 +45,10 @@ class SyncReport:
         )
 
 
+class LastDocumentError(ValueError):
+    """Removing these documents would leave no document at all; nothing was written."""
+
+
 class IndexBuilder:
     """Owns writes to one index folder; one writer at a time (a file lock)."""
 
@@ -125,6 +129,11 @@ class IndexBuilder:
             report = SyncReport(removed=[d for d in doc_ids if old and d in old.documents])
             if old and report.removed:
                 kept = [IngestedDocument(d, _passages_of(old, i)) for i, d in old.documents.items() if i not in doc_ids]
+                if not kept:
+                    raise LastDocumentError(
+                        f"{', '.join(report.removed)} would leave the index empty: add the replacement first, "
+                        "then remove it (the index keeps serving as it is)"
+                    )
                 report.version = self._write(kept, _vectors_by_passage(old), report, None)
             return report
 

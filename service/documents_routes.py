@@ -8,6 +8,8 @@ previous version serving, never a half-updated index.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +17,8 @@ from fastapi import APIRouter, Depends, File, Request, Response, UploadFile, sta
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
+from index.builder import LastDocumentError
+from index.store import IndexWriteError
 from ingest.chunking import ChunkSettings
 from ingest.pipeline import IngestError, document_from_bytes
 from service.errors import ApiError, echo
@@ -39,7 +43,9 @@ def admin_state(request: Request, state: Annotated[IndexState, Depends(get_state
 
 
 AdminDep = Annotated[IndexState, Depends(admin_state)]
-router = APIRouter(prefix="/v1", responses=error_responses(400, 401, 403, 413, 415, 422, 429, 503), tags=["v1"])
+router = APIRouter(
+    prefix="/v1", responses=error_responses(400, 401, 403, 409, 413, 415, 422, 429, 503, 507), tags=["v1"]
+)
 
 
 def _check_upload(name: str, data: bytes, limit: int) -> None:
@@ -68,9 +74,23 @@ def _ingest(state: IndexState, name: str, data: bytes) -> str:
         upload = document_from_bytes(Path(name), data, f"upload:{name}", chunking)
     except IngestError as err:
         raise ApiError(422, "unreadable_document", str(err)) from None
-    report = state.builder.add(upload)
+    with _writing():
+        report = state.builder.add(upload)
     state.refresh()
     return (report.added or report.changed or report.unchanged)[0]
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """A failed index write (disk full, not writable) is the server's storage, not the caller's
+    request: 507 with what happened and that the served version is unchanged. Removing the last
+    document is refused (409): an index holds at least one."""
+    try:
+        yield
+    except IndexWriteError as err:
+        raise ApiError(507, "index_write_failed", str(err)) from None
+    except LastDocumentError as err:
+        raise ApiError(409, "last_document", str(err)) from None
 
 
 @router.post(
@@ -99,7 +119,8 @@ async def upload_document(
     summary="Remove a document; it is gone from answers when this returns",
 )
 async def delete_document(doc_id: DocIdPath, state: AdminDep) -> Response:
-    report = await run_in_threadpool(state.builder.remove, [doc_id])
+    with _writing():
+        report = await run_in_threadpool(state.builder.remove, [doc_id])
     if not report.removed:
         raise ApiError(404, "document_not_found", f"no document {echo(doc_id)}; list them with GET /v1/documents")
     await run_in_threadpool(state.refresh)

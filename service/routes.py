@@ -21,11 +21,13 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "Missing or wrong API key (only when keys are configured).",
         403: "Document writes are disabled (no admin key configured).",
         404: "No such document.",
+        409: "The change would leave the index without any document.",
         413: "The request body is over the limit.",
         415: "Wrong content type.",
         422: "The request breaks the schema or a limit (e.g. question_too_long).",
         429: "Over the per-key rate limit; see Retry-After.",
         503: "The index is not loaded yet, or too many requests are in flight; see Retry-After.",
+        507: "The new index version could not be written (disk full, not writable); the old one still serves.",
     }
     return {code: {"model": ErrorOut, "description": described[code]} for code in codes}
 

@@ -168,3 +168,50 @@ def test_an_upload_that_fails_half_way_leaves_the_index_as_it_was(fresh_data_dir
         assert httpx.get(base + "/v1/documents").json()["total"] == 1
         assert httpx.post(base + "/v1/ask", json={"question": NEW_QUESTION}).status_code == 200
     assert list_versions(settings.index_dir) == versions
+
+
+def test_a_full_disk_is_named_and_the_old_version_keeps_serving(
+    fresh_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    settings = settings_for(fresh_data_dir, admin_key=ADMIN_KEY)
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith("manifest.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    with serving(settings, HashingEmbedder()) as base:
+        hainan = _upload(base, "hainan.md", NEW_BRIEFING.encode()).json()["doc_id"]
+        version = httpx.get(base + "/readyz").json()["index_version"]
+        versions = list_versions(settings.index_dir)
+        monkeypatch.setattr(os, "fsync", fsync)
+        for refused in (
+            _upload(base, "second.md", NEW_BRIEFING.replace("海南", "三亚").encode()),
+            httpx.delete(f"{base}/v1/documents/{hainan}", headers=ADMIN),
+        ):
+            assert refused.status_code == 507, refused.text
+            error = error_of(refused)
+            assert error["code"] == "index_write_failed" and "the disk is full" in error["message"]
+            assert f"version {version} is still current" in error["message"]
+        monkeypatch.undo()
+        assert httpx.get(base + "/readyz").json()["index_version"] == version
+        assert httpx.get(base + "/v1/documents").json()["total"] == 2
+        assert _ask(base, NEW_QUESTION)["passages"][0]["citation"]["doc_id"] == hainan
+    assert list_versions(settings.index_dir) == versions
+
+
+def test_the_last_document_cannot_be_deleted(fresh_data_dir: Path) -> None:
+    settings = settings_for(fresh_data_dir, admin_key=ADMIN_KEY)
+    versions = list_versions(settings.index_dir)
+    with serving(settings, HashingEmbedder()) as base:
+        refused = httpx.delete(f"{base}/v1/documents/{BRIEFING_ID}", headers=ADMIN)
+        assert refused.status_code == 409, refused.text
+        error = error_of(refused)
+        assert error["code"] == "last_document" and "add the replacement first" in error["message"]
+        assert httpx.get(base + "/v1/documents").json()["total"] == 1
+        assert _ask(base, BRIEFING_QUESTION)["passages"]
+    assert list_versions(settings.index_dir) == versions
