@@ -23,10 +23,11 @@ MODES = ("hybrid", "dense", "bm25")
 @dataclass(frozen=True)
 class Rerank:
     """Hybrid search re-ranks its best ``depth`` passages, mixing their fused score with the evidence
-    of their best single sentence (``index.evidence``) by ``evidence_weight``; depth 0 turns it off."""
+    of their best single sentence (``index.evidence``) by ``evidence_weight``; depth 0 turns it off.
+    The defaults are the service's (BRIEFQA_RERANK_DEPTH, BRIEFQA_EVIDENCE_WEIGHT)."""
 
     depth: int = 10
-    evidence_weight: float = 0.3
+    evidence_weight: float = 0.6
 
 
 @dataclass(frozen=True)
