@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from index.dense import DenseIndex
-from index.embedder import Embedder
+from index.embedder import Embedder, in_length_order
 from index.keyword import KeywordIndex
 from index.passage_index import PassageIndex
 from index.store import IndexMismatchError, IndexMissingError, open_version, write_version
@@ -199,22 +199,12 @@ class IndexBuilder:
         return write_version(self.root, index.save, manifest, self.keep)
 
     def _embed(self, passages: list[Passage], progress: Progress | None) -> np.ndarray:
-        """Embed in calls of 64, shortest texts first so that each call pads little (as one call of
-        everything would), and return the vectors in the passages' order."""
-        batch = 64
+        """Embed in calls of 64, shortest texts first (``in_length_order``: each call pads little, as
+        one call of everything would), in the passages' order."""
         texts = [embedding_text(p) for p in passages]
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vectors = _empty(self.embedder) if not texts else None
-        for start in range(0, len(order), batch):
-            rows = order[start : start + batch]
-            part = self.embedder.embed_passages([texts[i] for i in rows])
-            if vectors is None:
-                vectors = np.zeros((len(texts), part.shape[1]), dtype=np.float32)
-            vectors[rows] = part
-            if progress:
-                progress("embedding", min(start + batch, len(passages)), len(passages))
-        assert vectors is not None
-        return vectors
+        done = (lambda n: progress("embedding", n, len(texts))) if progress else None
+        vectors = in_length_order(texts, 64, self.embedder.embed_passages, done)
+        return vectors if vectors is not None else _empty(self.embedder)
 
     @contextmanager
     def _lock(self) -> Iterator[None]:

@@ -130,16 +130,34 @@ class TracedForward:
         """Unit vectors for ``texts``, in batches of similar length (as sentence-transformers batches)."""
         import torch
 
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        parts = []
-        for start in range(0, len(order), batch_size):
-            features = self._model.preprocess([texts[i] for i in order[start : start + batch_size]])
+        def batch(chunk: list[str]) -> np.ndarray:
+            features = self._model.preprocess(chunk)
             with torch.inference_mode():
-                parts.append(self._forward(*(features[k] for k in self._keys)).float().numpy())
-        vectors = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
-        out = np.empty_like(vectors)
-        out[order] = vectors
-        return out
+                return self._forward(*(features[k] for k in self._keys)).float().numpy()  # type: ignore[no-any-return]
+
+        vectors = in_length_order(texts, batch_size, batch)
+        return vectors if vectors is not None else np.zeros((0, 0), np.float32)
+
+
+def in_length_order(
+    texts: list[str],
+    batch: int,
+    encode: Callable[[list[str]], np.ndarray],
+    done: Callable[[int], None] | None = None,
+) -> np.ndarray | None:
+    """``encode`` ``texts`` in calls of ``batch``, shortest first so that each call pads little, and
+    return the vectors in the texts' order (None for no texts); ``done`` hears how many are embedded."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = None
+    for start in range(0, len(order), batch):
+        rows = order[start : start + batch]
+        part = encode([texts[i] for i in rows])
+        if vectors is None:
+            vectors = np.zeros((len(texts), part.shape[1]), dtype=np.float32)
+        vectors[rows] = part
+        if done is not None:
+            done(min(start + batch, len(texts)))
+    return vectors
 
 
 class SentenceTransformerEmbedder:

@@ -69,3 +69,21 @@ def test_a_model_the_trace_changes_keeps_the_eager_pass() -> None:
 def test_a_model_that_cannot_be_traced_keeps_the_eager_pass() -> None:
     with pytest.warns(UserWarning, match="not traced.*no tokenizer"):
         assert TracedForward.of(TinyModel(broken=True)) is None
+
+
+def test_in_length_order_batches_short_texts_together_and_returns_the_callers_order() -> None:
+    from index.embedder import in_length_order
+
+    texts = ["ccc", "a", "bbbbb", "dd"]
+    calls: list[list[str]] = []
+    progress: list[int] = []
+
+    def encode(chunk: list[str]) -> np.ndarray:
+        calls.append(chunk)
+        return np.array([[len(t), 0.0] for t in chunk], dtype=np.float32)
+
+    vectors = in_length_order(texts, 3, encode, progress.append)
+    assert calls == [["a", "dd", "ccc"], ["bbbbb"]]
+    assert vectors is not None and vectors[:, 0].tolist() == [3, 1, 5, 2]
+    assert progress == [3, 4]
+    assert in_length_order([], 3, encode) is None
