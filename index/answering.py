@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.evidence import coverage, passage_evidence, wanted_shape
+from index.evidence import coverage, lexical_terms, passage_evidence, wanted_shape
 from index.search import Hit, Searcher, SearchResult
 from index.sentence_vectors import SpanKey
 from ingest.english import has_chinese
@@ -112,7 +112,7 @@ def pick_answer(
     answers; a passage one rank lower needs 0.15 more, and earlier sentences win ties.
     Measured on the briefing set: 67 of 76 answer sentences hold the gold answer (docs/retrieval.md)."""
     shape = wanted_shape(question)
-    lexical = terms if has_chinese(question) else []
+    lexical = lexical_terms(question, terms)
     candidates = [
         (hit, s, e, score - 0.15 * (hit.rank - 1))
         for hit in hits[:depth]

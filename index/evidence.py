@@ -10,6 +10,7 @@ import re
 
 from index.sentence_vectors import SpanKey
 from ingest.documents import Passage
+from ingest.english import has_chinese
 from ingest.normalize import normalize
 from ingest.sentences import passage_sentences
 
@@ -52,6 +53,12 @@ def wanted_shape(question: str) -> re.Pattern[str] | None:
     """The pattern an answering sentence should contain, from the question word (when, how many, who,
     which ones)."""
     return next((shape for asks, shape in _ANSWER_TYPES if asks.search(question)), None)
+
+
+def lexical_terms(question: str, terms: list[str]) -> list[str]:
+    """The terms a sentence's coverage is judged by: none for a question with no Chinese, whose
+    terms are dictionary translations with many senses (its closeness carries the evidence)."""
+    return terms if has_chinese(question) else []
 
 
 def sentence_evidence(text: str, terms: list[str], cosine: float | None, shape: re.Pattern[str] | None) -> float:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from index.embedder import Embedder, submit_queries
-from index.evidence import passage_evidence, wanted_shape
+from index.evidence import lexical_terms, passage_evidence, wanted_shape
 from index.fusion import FusionSettings, fuse_rankings, min_max
 from index.passage_index import PassageIndex
 from index.sentence_vectors import SentenceVectors
@@ -106,7 +106,7 @@ class Searcher:
         fusion = self.fusion if chinese else replace(self.fusion, dense_weight=self.fusion.crosslingual_dense_weight)
         fused = {"dense": dense, "bm25": keyword}.get(mode) or fuse_rankings(dense, keyword, fusion)
         if mode == "hybrid" and vector is not None and self.rerank.depth > 1:
-            fused = self._by_best_sentence(fused, question, terms if chinese else [], vector, dict(dense))
+            fused = self._by_best_sentence(fused, question, lexical_terms(question, terms), vector, dict(dense))
         hits = self._hits(fused[:k], dense, keyword)
         return SearchResult(hits, terms, vector, translations)
 
