@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import BENCH_DIR, distinct_questions, load_cmrc, write_articles
-from bench.encode import Traced, load_bare_model, measure_floor
+from bench.encode import Traced, encode_ms, load_bare_model, measure_floor
 from bench.http_load import measure_service, serving
 from bench.ingest import measure_ingest, measure_jieba
 from bench.peer import peer_python, run_peer
@@ -27,6 +27,7 @@ from bench.scale import SIZES, bm25_at, check_synthetic_bm25, dense_at
 from bench.vectors import cached_vectors
 from briefqa.runtime import make_analyzer, make_embedder, model_path
 from briefqa.settings import Settings
+from index.embedder import on_model_thread
 
 SERVERS = {
     "torch-batching": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "2"},
@@ -74,9 +75,11 @@ def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dic
         say(f"HTTP: {name}")
         with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
             port, pid, ready_s = served
+            on_torch = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"] == "torch"
+            floor = (lambda q: encode_ms(traced, settings.query_prefix + q)) if on_torch else None
             results["service"][name] = {
                 "ready_s": ready_s,
-                **measure_service(port, pid, distinct_questions(cmrc, 1400)),
+                **measure_service(port, pid, distinct_questions(cmrc, 1400), floor=floor),
             }
         save(results)
     say("retrieval alone by size")
@@ -99,8 +102,9 @@ def _current_index(settings: Settings, embedder: Any) -> Any:
 
 def scale(settings: Settings, bare: Any, cmrc: Any, sizes: list[int]) -> dict[str, Any]:
     real = cmrc.first(10_000)
-    vectors = cached_vectors(bare, real.sentences, settings.passage_prefix, BENCH_DIR / "cache")
-    queries = cached_vectors(bare, real.questions[:200], settings.query_prefix, BENCH_DIR / "cache")
+    cache = BENCH_DIR / "cache"
+    vectors = on_model_thread(cached_vectors, bare, real.sentences, settings.passage_prefix, cache)
+    queries = on_model_thread(cached_vectors, bare, real.questions[:200], settings.query_prefix, cache)
     analyzer = make_analyzer(settings)
     units = [analyzer.units_of(s) for s in cmrc.sentences]
     question_units = [analyzer.units_of(q) for q in cmrc.questions[:200]]

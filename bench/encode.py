@@ -1,5 +1,9 @@
 """The floor: what the bare model costs for one question and for batches, in this process (torch),
-both as sentence-transformers runs it (eager) and traced as briefqa runs it (``TracedForward``)."""
+both as sentence-transformers runs it (eager) and traced as briefqa runs it (``TracedForward``).
+
+Everything here that runs the model runs ``on_model_thread``, the thread briefqa's own encodes use,
+and is timed there: a second thread encoding on several cores would slow both (see that function).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import os
 from typing import Any
 
 from bench.timing import percentiles, time_each, timed
+from index.embedder import TracedForward, on_model_thread
 
 BATCH_SIZES = (1, 4, 16, 32)
 
@@ -16,7 +21,7 @@ def load_bare_model(path: str) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(path, device="cpu")
+    return on_model_thread(lambda: SentenceTransformer(path, device="cpu"))
 
 
 class Traced:
@@ -24,9 +29,10 @@ class Traced:
     sentence-transformers' ``encode`` signature, so the floor is measured on what we run too."""
 
     def __init__(self, model: Any) -> None:
-        from index.embedder import TracedForward
+        import torch
 
-        traced = TracedForward.of(model)
+        on_model_thread(torch.set_num_threads, os.cpu_count() or 1)  # all cores, as for a lone question
+        traced = on_model_thread(TracedForward.of, model)
         if traced is None:
             raise RuntimeError("the model could not be traced (see the warning above)")
         self._traced = traced
@@ -39,12 +45,21 @@ def encode(model: Any, texts: list[str], batch_size: int = 32) -> Any:
     return model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
 
 
+def encode_ms(model: Any, text: str) -> float:
+    """Milliseconds of one encode of ``text``, timed on the model thread (the hand-over not counted)."""
+    return on_model_thread(lambda: time_each(lambda t: encode(model, [t]), [text])[0])
+
+
 def measure_floor(model: Any, questions: list[str], prefix: str = "query: ") -> dict[str, Any]:
     """Single-question encode latency (the floor of /v1/ask) and batch encode time per batch size.
 
     Args:
         questions: distinct questions, at least ``32 * 4 + 100`` of them.
     """
+    return on_model_thread(_measure_floor, model, questions, prefix)
+
+
+def _measure_floor(model: Any, questions: list[str], prefix: str) -> dict[str, Any]:
     encode(model, [prefix + q for q in questions[:8]])  # warm up kernels and allocator
     singles = time_each(lambda q: encode(model, [prefix + q]), questions[:100])
     batches: dict[str, Any] = {}
@@ -59,5 +74,5 @@ def measure_floor(model: Any, questions: list[str], prefix: str = "query: ") -> 
 
 def measure_bare_batch(model: Any, texts: list[str], prefix: str = "passage: ") -> dict[str, float]:
     """Passages/s of the bare model batch-encoding ``texts`` (batch 32), as the ingest yardstick."""
-    _, seconds = timed(lambda: encode(model, [prefix + t for t in texts]))
+    _, seconds = on_model_thread(timed, lambda: encode(model, [prefix + t for t in texts]))
     return {"passages": len(texts), "seconds": round(seconds, 2), "passages_per_s": round(len(texts) / seconds, 1)}

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -86,12 +86,35 @@ class Client:
         return elapsed
 
 
-def one_client(port: int, questions: list[str], warmup: list[str], path: str = "/v1/ask") -> dict[str, float]:
-    """Latency percentiles of one client asking ``questions`` one after another."""
+def one_client(
+    port: int,
+    questions: list[str],
+    warmup: list[str],
+    path: str = "/v1/ask",
+    floor: Callable[[str], float] | None = None,
+    block: int = 10,
+) -> dict[str, Any]:
+    """Latency percentiles of one client asking ``questions`` one after another.
+
+    With ``floor`` (the milliseconds the bare model takes for one question, in this process) the same questions are
+    also encoded bare, in alternating blocks of ``block``: both figures come from the same questions
+    in the same seconds, so neither question length nor the machine's drift between minutes (both
+    move the encode by 20 % here) enters their ratio. A short pause before each block lets the
+    other process's idle threads go to sleep first, so the two never share the cores.
+    """
     client = Client(port, path)
     for question in warmup:
         client.ask(question)
-    return percentiles([client.ask(q) for q in questions])
+    answered: list[float] = []
+    bare: list[float] = []
+    for start in range(0, len(questions), block):
+        group = questions[start : start + block]
+        if floor is not None:
+            time.sleep(0.05)
+            bare += [floor(q) for q in group]
+            time.sleep(0.05)
+        answered += [client.ask(q) for q in group]
+    return {**percentiles(answered), **({"bare_same_questions": percentiles(bare)} if bare else {})}
 
 
 def throughput(port: int, questions: list[str], clients: int, path: str = "/v1/ask") -> dict[str, float]:
@@ -123,13 +146,16 @@ def throughput(port: int, questions: list[str], clients: int, path: str = "/v1/a
     return {"clients": clients, "answers_per_s": round(len(latencies) / seconds, 1), **percentiles(latencies)}
 
 
-def measure_service(port: int, pid: int, questions: list[str], per_client: int = 20) -> dict[str, Any]:
-    """For /v1/ask, then /v1/search: one-client latency and throughput at 1, 4 and 16 clients
-    (every question new to the server, so its query cache never answers); then its memory."""
+def measure_service(
+    port: int, pid: int, questions: list[str], per_client: int = 20, floor: Callable[[str], float] | None = None
+) -> dict[str, Any]:
+    """For /v1/ask, then /v1/search: one-client latency (beside ``floor`` on the same questions, see
+    ``one_client``) and throughput at 1, 4 and 16 clients (every question new to the server, so its
+    query cache never answers); then its memory."""
     out: dict[str, Any] = {}
     rest = questions
     for path, name in (("/v1/ask", "ask"), ("/v1/search", "search")):
-        result = {"one_client_ms": one_client(port, rest[10:110], rest[:10], path)}
+        result = {"one_client_ms": one_client(port, rest[10:110], rest[:10], path, floor)}
         rest = rest[110:]
         loads = {}
         for clients in CLIENTS:

@@ -21,26 +21,20 @@ class Check:
 def checks(r: dict[str, Any]) -> list[Check]:
     out = []
     floors = [r.get(k, {}).get("single_query", {}).get("p50") for k in ("floor", "floor_traced")]
-    floor = min((f for f in floors if f), default=None)  # the faster of eager and traced: the stricter floor
+    floor = min((f for f in floors if f), default=None)  # the faster of eager and traced
     service = r.get("service", {}).get("torch-batching")
-    if floor and service:
-        ratio = service["one_client_ms"]["p50"] / floor
-        out.append(
-            Check(
-                "1. /v1/ask p50, one client ÷ bare encode p50 (faster of eager and traced)",
-                f"{service['one_client_ms']['p50']:.1f} ms ÷ {floor:.1f} ms = {ratio:.2f}×",
-                "≤ 1.5×",
-                ratio <= 1.5,
-            )
-        )
-        if "search" in service:
-            search = service["search"]["one_client_ms"]["p50"]
+    if service:
+        for name, path in (("1", service), ("1b", service.get("search"))):
+            if path and "bare_same_questions" in path["one_client_ms"]:
+                out.append(_against_floor(name, path["one_client_ms"], path is service))
+        if floor:
+            ask = service["one_client_ms"]["p50"]
             out.append(
                 Check(
-                    "1b. /v1/search p50 (no answer extraction) ÷ bare encode p50",
-                    f"{search:.1f} ms ÷ {floor:.1f} ms = {search / floor:.2f}×",
-                    "≤ 1.5×",
-                    search / floor <= 1.5,
+                    "1c. /v1/ask p50 ÷ the encode-floor section's p50 (other questions, minutes apart)",
+                    f"{ask:.1f} ms ÷ {floor:.1f} ms = {ask / floor:.2f}×",
+                    "shown",
+                    None,
                 )
             )
         loads = service["throughput"]
@@ -80,6 +74,18 @@ def checks(r: dict[str, Any]) -> list[Check]:
             Check("4b. BM25 p50 at 1M", f"{bm['latency_ms']['p50']:.2f} ms", "≤ 20 ms", bm["latency_ms"]["p50"] <= 20)
         )
     return out + _shown_beside(r)
+
+
+def _against_floor(name: str, one: dict[str, Any], ask: bool) -> Check:
+    """Target 1: one client's p50 over the bare traced encode of the same questions, in alternating blocks."""
+    served, bare = one["p50"], one["bare_same_questions"]["p50"]
+    what = "/v1/ask" if ask else "/v1/search (no answer extraction)"
+    return Check(
+        f"{name}. {what} p50, one client ÷ bare traced encode p50, same questions, alternating blocks",
+        f"{served:.1f} ms ÷ {bare:.1f} ms = {served / bare:.2f}×",
+        "≤ 1.5×",
+        served / bare <= 1.5,
+    )
 
 
 def _shown_beside(r: dict[str, Any]) -> list[Check]:
@@ -168,7 +174,8 @@ def _service(r: dict[str, Any]) -> list[str]:
             "",
             f"/v1/ask over HTTP, `briefqa serve` ({name}):",
             f"  start to ready, the served sentences embedded: {s.get('ready_s', '?')} s",
-            f"  one client: p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms, p99 {one['p99']:.1f} ms",
+            f"  one client: p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms, p99 {one['p99']:.1f} ms"
+            + _bare_beside(one),
             "  throughput: "
             + ", ".join(f"{c} clients {v['answers_per_s']}/s (p50 {v['p50']:.0f} ms)" for c, v in loads.items()),
             *_search_lines(s.get("search")),
@@ -183,9 +190,14 @@ def _search_lines(search: dict[str, Any] | None) -> list[str]:
         return []
     one, loads = search["one_client_ms"], search["throughput"]
     return [
-        f"  /v1/search one client: p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms; throughput: "
+        f"  /v1/search one client: p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms{_bare_beside(one)}; throughput: "
         + ", ".join(f"{c} clients {v['answers_per_s']}/s" for c, v in loads.items())
     ]
+
+
+def _bare_beside(one: dict[str, Any]) -> str:
+    bare = one.get("bare_same_questions")
+    return f" (bare traced encode of the same questions, alternating: p50 {bare['p50']:.1f} ms)" if bare else ""
 
 
 def _scale(r: dict[str, Any]) -> list[str]:

@@ -10,11 +10,12 @@ import time
 import warnings
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Condition, Lock, Thread
-from typing import Any, Protocol
+from threading import Condition, Lock, Thread, local
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -93,6 +94,7 @@ class TracedForward:
 
     def __init__(self, model: Any, keys: list[str], forward: Any) -> None:
         self._model, self._keys, self._forward = model, keys, forward
+        self._tokenizing = Lock()  # a fast tokenizer re-configures itself per call: one thread at a time
 
     @classmethod
     def of(cls, model: Any) -> TracedForward | None:
@@ -131,7 +133,8 @@ class TracedForward:
         import torch
 
         def batch(chunk: list[str]) -> np.ndarray:
-            features = self._model.preprocess(chunk)
+            with self._tokenizing:
+                features = self._model.preprocess(chunk)
             with torch.inference_mode():
                 return self._forward(*(features[k] for k in self._keys)).float().numpy()  # type: ignore[no-any-return]
 
@@ -160,8 +163,36 @@ def in_length_order(
     return vectors
 
 
+_MODEL_THREAD = ThreadPoolExecutor(1, thread_name_prefix="torch")
+_on_model_thread = local()
+T = TypeVar("T")
+
+
+def on_model_thread(action: Callable[..., T], *args: Any) -> T:
+    """Run ``action(*args)`` on the process's one thread for torch work on several cores.
+
+    Why: libgomp (torch's OpenMP) gives each thread that starts a parallel region a team of worker
+    threads for as long as it lives, and once a process holds more such threads than cores, idle
+    workers stop spinning: each of the hundreds of parallel regions of a forward pass then waits
+    for a worker to wake up. One question took 20 ms in the server, whose start-up had encoded on
+    the main thread and its questions on another, instead of 14.5 ms. One-core encodes start no
+    team and may run anywhere.
+    """
+    if getattr(_on_model_thread, "active", False):
+        return action(*args)
+
+    def marked() -> T:
+        _on_model_thread.active = True
+        return action(*args)
+
+    return _MODEL_THREAD.submit(marked).result()
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model (folder or id), with e5-style prefixes and a query cache.
+
+    Loading, tracing and every encode on more than one core run ``on_model_thread``; one-core
+    encodes (``threads=1``, the batching lanes under load) run in the calling thread.
 
     Args:
         model: a folder holding a sentence-transformers model, or a hub id (needs network).
@@ -180,20 +211,42 @@ class SentenceTransformerEmbedder:
         cache_size: int = 1024,
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        self._model = SentenceTransformer(str(model), device="cpu")
         self.model_id = model_id
+        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
+        self.batch_size = batch_size
+        self.query_cache = QueryCache(cache_size)
+        self._cores = os.cpu_count() or 1
+        self._model, self._traced = on_model_thread(self._load, str(model))
         dimension = (
             getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         )
         self.dimension = int(dimension() or 0)
-        self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
-        self.batch_size = batch_size
-        self.query_cache = QueryCache(cache_size)
-        self._traced = TracedForward.of(self._model)
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _load(self, model: str) -> tuple[Any, TracedForward | None]:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(self._cores)
+        loaded = SentenceTransformer(model, device="cpu")
+        return loaded, TracedForward.of(loaded)
+
+    @property
+    def lanes(self) -> int:
+        """How many query encodes can usefully run side by side: one per core when the forward pass
+        is traced (it runs without the GIL), one when it is eager (it needs the GIL throughout)."""
+        return self._cores if self._traced is not None else 1
+
+    def _encode(self, texts: list[str], threads: int | None = None) -> np.ndarray:
+        """Unit vectors for ``texts`` on ``threads`` cores (default all): on the model thread unless one."""
+        threads = threads or self._cores
+        if threads > 1:
+            return on_model_thread(self._encode_here, texts, threads)
+        return self._encode_here(texts, 1)
+
+    def _encode_here(self, texts: list[str], threads: int) -> np.ndarray:
+        import torch
+
+        torch.set_num_threads(threads)  # per calling thread (and new threads copy the last one set)
         if self._traced is not None:
             return self._traced.encode(texts, self.batch_size).reshape(len(texts), self.dimension)
         vectors = self._model.encode(
@@ -201,9 +254,11 @@ class SentenceTransformerEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
 
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """Embed questions; repeated questions come from an LRU cache."""
-        return self.query_cache.embed(texts, lambda missing: self._encode([self.query_prefix + t for t in missing]))
+    def embed_queries(self, texts: list[str], threads: int | None = None) -> np.ndarray:
+        """Embed questions on ``threads`` cores (default all); repeated questions come from an LRU cache."""
+        return self.query_cache.embed(
+            texts, lambda missing: self._encode([self.query_prefix + t for t in missing], threads)
+        )
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.passage_prefix + t for t in texts])
@@ -250,25 +305,34 @@ class _Waiting:
 
 
 class BatchingEmbedder:
-    """Coalesces concurrent ``embed_queries`` calls from request threads into one encode.
+    """Coalesces concurrent ``embed_queries`` calls from request threads into batched encodes.
 
-    Why: the model encodes 16 short questions in a few times the time of one, so under concurrent
-    load one batched encode serves many requests and throughput rises with concurrency. One worker
-    thread does every encode: torch keeps an OpenMP thread team per calling thread, and encodes
-    issued from dozens of request threads left those teams fighting over the cores. A lone request
-    is encoded at once; only when the last batch carried several requests (the service is under
-    load) does the worker wait up to ``max_wait_ms`` for more before encoding.
+    Why: the model encodes several short questions in little more than the time of one, so under
+    concurrent load one batched encode serves many requests and throughput rises with concurrency.
+    Encodes run in worker threads, never in request threads: torch keeps an OpenMP thread team per
+    calling thread, and encodes issued from dozens of request threads left those teams fighting
+    over the cores.
+
+    Lanes: an inner embedder that can run encodes side by side (``inner.lanes`` > 1, the traced
+    torch model, which runs without the GIL) gets one worker per lane. A lone request, with every
+    lane idle, is encoded at once on all cores (the lowest latency). Under load the queue is shared
+    out between the idle lanes and each encodes its part on one core: two one-core encodes use two
+    cores better than one two-core encode, whose threads wait for each other whenever the request
+    threads' Python takes one of the cores. Only when the last batch carried several requests does
+    a worker wait up to ``max_wait_ms`` for more before encoding.
     """
 
     def __init__(self, inner: Embedder, max_wait_ms: float = 2.0, max_batch: int = 32) -> None:
         self.inner, self.max_wait_ms, self.max_batch = inner, max_wait_ms, max(1, max_batch)
         self.model_id, self.dimension = inner.model_id, inner.dimension
+        self.lanes = max(1, int(getattr(inner, "lanes", 1)))
         self.batch_sizes: deque[int] = deque(maxlen=10_000)  # requests per batch, for benchmarks
         lock = Lock()
         self._queued, self._finished = Condition(lock), Condition(lock)
         self._queue: deque[_Waiting] = deque()
         self._under_load = False
-        self._worker: Thread | None = None
+        self._cores_busy = 0
+        self._workers: list[Thread] = []
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_passages(texts)
@@ -285,9 +349,10 @@ class BatchingEmbedder:
             return lambda: vectors
         mine = _Waiting(list(texts))
         with self._queued:
-            if self._worker is None:
-                self._worker = Thread(target=self._work, name="query-embedder", daemon=True)
-                self._worker.start()
+            if not self._workers:
+                for lane in range(self.lanes):
+                    self._workers.append(Thread(target=self._work, name=f"query-embedder-{lane}", daemon=True))
+                    self._workers[-1].start()
             self._queue.append(mine)
             self._queued.notify()
         return lambda: self._wait(mine)
@@ -303,11 +368,18 @@ class BatchingEmbedder:
 
     def _work(self) -> None:
         while True:
-            self._encode(self._collect())
+            batch, cores = self._collect()
+            try:
+                self._encode(batch, cores)
+            finally:
+                with self._queued:
+                    self._cores_busy -= cores
+                    self._queued.notify_all()
 
-    def _collect(self) -> list[_Waiting]:
+    def _collect(self) -> tuple[list[_Waiting], int]:
+        """The next batch for this worker, and how many cores it may use."""
         with self._queued:
-            while not self._queue:
+            while not self._queue or self._cores_busy >= self.lanes:
                 self._queued.wait()
             if self._under_load and self.max_wait_ms > 0:
                 deadline = time.monotonic() + self.max_wait_ms / 1000
@@ -316,18 +388,26 @@ class BatchingEmbedder:
                     if left <= 0:
                         break
                     self._queued.wait(left)
+            idle = self.lanes - self._cores_busy
+            share = min(self.max_batch, -(-sum(len(w.texts) for w in self._queue) // idle))
             batch: list[_Waiting] = []
             count = 0
-            while self._queue and (not batch or count + len(self._queue[0].texts) <= self.max_batch):
+            while self._queue and (not batch or count + len(self._queue[0].texts) <= share):
                 batch.append(self._queue.popleft())
                 count += len(batch[-1].texts)
+            alone = self._cores_busy == 0 and not self._queue
+            cores = self.lanes if alone else 1
+            self._cores_busy += cores
             self._under_load = len(batch) > 1 or bool(self._queue)
-            return batch
+            if self._queue:
+                self._queued.notify()  # another idle lane takes the rest
+            return batch, cores
 
-    def _encode(self, batch: list[_Waiting]) -> None:
+    def _encode(self, batch: list[_Waiting], cores: int) -> None:
         self.batch_sizes.append(len(batch))
+        texts = [t for w in batch for t in w.texts]
         try:
-            vectors = self.inner.embed_queries([t for w in batch for t in w.texts])
+            vectors = self.inner.embed_queries(texts, cores) if self.lanes > 1 else self.inner.embed_queries(texts)  # type: ignore[call-arg]
             offsets = np.cumsum([0] + [len(w.texts) for w in batch])
             for w, start, end in zip(batch, offsets[:-1], offsets[1:], strict=True):
                 w.vectors = vectors[start:end]
