@@ -76,10 +76,10 @@ def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dic
         with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
             port, pid, ready_s = served
             on_torch = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"] == "torch"
-            floor = (lambda q: encode_ms(traced, settings.query_prefix + q)) if on_torch else None
+            floor = (lambda q, model=traced: encode_ms(model, settings.query_prefix + q)) if on_torch else None
             results["service"][name] = {
                 "ready_s": ready_s,
-                **measure_service(port, pid, distinct_questions(cmrc, 1400), floor=floor),
+                **measure_service(port, pid, distinct_questions(cmrc, 1600), floor=floor),
             }
         save(results)
     say("retrieval alone by size")

@@ -117,9 +117,16 @@ def one_client(
     return {**percentiles(answered), **({"bare_same_questions": percentiles(bare)} if bare else {})}
 
 
-def throughput(port: int, questions: list[str], clients: int, path: str = "/v1/ask") -> dict[str, float]:
-    """Answers/s with ``clients`` closed-loop clients sharing ``questions`` (each asked once)."""
-    queue, lock, latencies, errors = list(reversed(questions)), threading.Lock(), [], []
+def throughput(port: int, questions: list[str], clients: int, path: str = "/v1/ask") -> dict[str, Any]:
+    """Answers/s with ``clients`` closed-loop clients sharing ``questions`` (each asked once).
+
+    ``answers_per_s`` counts the steady state, while every client is busy: from the moment the
+    first round has been answered (``clients`` answers) to the moment the last question is handed
+    out. The start, when all clients ask at once, and the drain, when fewer and fewer are left,
+    are outside it; ``answers_per_s_whole_run`` is every answer over the whole run.
+    """
+    queue, lock, answered, latencies, errors = list(reversed(questions)), threading.Lock(), [], [], []
+    last_handed_out = [0.0]
 
     def user() -> None:
         client = Client(port, path)
@@ -128,8 +135,11 @@ def throughput(port: int, questions: list[str], clients: int, path: str = "/v1/a
                 if not queue:
                     return
                 question = queue.pop()
+                if not queue:
+                    last_handed_out[0] = time.perf_counter()
             try:
                 latencies.append(client.ask(question))
+                answered.append(time.perf_counter())
             except (OSError, RuntimeError) as err:
                 errors.append(err)
                 return
@@ -143,11 +153,21 @@ def throughput(port: int, questions: list[str], clients: int, path: str = "/v1/a
     seconds = time.perf_counter() - started
     if errors:
         raise RuntimeError(f"{len(errors)} of {clients} clients failed; first: {errors[0]}")
-    return {"clients": clients, "answers_per_s": round(len(latencies) / seconds, 1), **percentiles(latencies)}
+    answered.sort()
+    begin, end = answered[clients - 1], last_handed_out[0]
+    if end <= begin:
+        raise ValueError(f"{len(questions)} questions are too few to see {clients} clients all busy")
+    steady = sum(1 for t in answered if begin < t <= end)
+    return {
+        "clients": clients,
+        "answers_per_s": round(steady / (end - begin), 1),
+        "answers_per_s_whole_run": round(len(answered) / seconds, 1),
+        **percentiles(latencies),
+    }
 
 
 def measure_service(
-    port: int, pid: int, questions: list[str], per_client: int = 20, floor: Callable[[str], float] | None = None
+    port: int, pid: int, questions: list[str], per_client: int = 30, floor: Callable[[str], float] | None = None
 ) -> dict[str, Any]:
     """For /v1/ask, then /v1/search: one-client latency (beside ``floor`` on the same questions, see
     ``one_client``) and throughput at 1, 4 and 16 clients (every question new to the server, so its
