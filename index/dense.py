@@ -14,7 +14,8 @@ from typing import Any
 import faiss
 import numpy as np
 
-# One thread per query: OpenMP threads made single-vector searches 4-20x slower on 2 cores.
+# One thread per query: OpenMP threads made single-vector searches 4-20x slower on 2 cores. The
+# setting is per thread, so ``DenseIndex.search`` says it again in each thread that searches.
 faiss.omp_set_num_threads(1)
 
 KINDS = ("auto", "flat", "hnsw")
@@ -75,6 +76,7 @@ class DenseIndex:
         if k <= 0:
             return []
         query = vector.reshape(1, -1).astype(np.float32)
+        faiss.omp_set_num_threads(1)
         params = None
         if allowed is not None:
             if isinstance(self._index, faiss.IndexHNSW) and len(allowed) <= EXACT_FILTER_LIMIT:

@@ -105,3 +105,67 @@ def test_a_repeated_question_comes_from_the_cache_without_an_encode() -> None:
     again = embedder.embed_queries([QUESTIONS[0]])
     assert inner.batches == [[QUESTIONS[0]]]
     np.testing.assert_array_equal(first, again)
+
+
+class LanedEmbedder(HashingEmbedder):
+    """A fake that can run two encodes side by side (as the traced model can), taking ``delay``
+    seconds each and recording (start, end, cores, batch size) per encode."""
+
+    lanes = 2
+
+    def __init__(self, delay: float) -> None:
+        super().__init__()
+        self.delay, self.encodes, self._lock = delay, [], threading.Lock()
+
+    def embed_queries(self, texts: list[str], threads: int | None = None) -> np.ndarray:
+        started = time.perf_counter()
+        time.sleep(self.delay)
+        with self._lock:
+            self.encodes.append((started, time.perf_counter(), threads, len(texts)))
+        return super().embed_queries(texts)
+
+
+def test_a_lone_question_is_encoded_on_every_core() -> None:
+    inner = LanedEmbedder(delay=0.01)
+    embedder = BatchingEmbedder(inner, max_wait_ms=5)
+    for question in QUESTIONS[:3]:
+        embedder.embed_queries([question])
+    assert [cores for _, _, cores, _ in inner.encodes] == [2, 2, 2]
+
+
+def test_under_load_two_lanes_encode_side_by_side_on_one_core_each() -> None:
+    inner = LanedEmbedder(delay=0.05)
+    embedder = BatchingEmbedder(inner, max_wait_ms=5)
+    for _ in range(3):  # rounds of eight questions at once, as eight busy clients would ask them
+        results = ask_together(embedder, QUESTIONS)
+        assert sorted(results) == sorted(QUESTIONS)
+    overlapping = [
+        (a, b) for i, a in enumerate(inner.encodes) for b in inner.encodes[i + 1 :] if a[0] < b[1] and b[0] < a[1]
+    ]
+    assert overlapping, "no two encodes ever ran at the same time"
+    assert all(a[2] == 1 and b[2] == 1 for a, b in overlapping)  # never more cores busy than there are
+
+
+def test_lanes_share_a_queue_instead_of_one_taking_it_all() -> None:
+    inner = LanedEmbedder(delay=0.05)
+    embedder = BatchingEmbedder(inner, max_wait_ms=5)
+    ask_together(embedder, QUESTIONS)
+    assert max(size for _, _, _, size in inner.encodes) < len(QUESTIONS)
+
+
+def test_model_thread_work_runs_on_one_thread_and_may_nest() -> None:
+    from index.embedder import on_model_thread
+
+    seen = set()
+
+    def where() -> int:
+        seen.add(threading.get_ident())
+        return on_model_thread(threading.get_ident)  # nested: runs in place instead of deadlocking
+
+    threads = [threading.Thread(target=lambda: on_model_thread(where)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(seen) == 1
+    assert threading.get_ident() not in seen

@@ -87,3 +87,27 @@ def test_in_length_order_batches_short_texts_together_and_returns_the_callers_or
     assert vectors is not None and vectors[:, 0].tolist() == [3, 1, 5, 2]
     assert progress == [3, 4]
     assert in_length_order([], 3, encode) is None
+
+
+@pytest.mark.slow
+def test_one_core_encodes_side_by_side_equal_the_encode_on_every_core(real_embedder: Embedder) -> None:
+    """What the batching lanes do under load: two one-core encodes at once, in two threads (the
+    tokenizer is shared: it must not see both at once), against one encode on all cores."""
+    import threading
+
+    inner = real_embedder.inner  # type: ignore[attr-defined]
+    halves = [TEXTS[:3], TEXTS[3:]]
+    side_by_side: dict[int, np.ndarray] = {}
+    start = threading.Barrier(2)
+
+    def lane(i: int) -> None:
+        start.wait()
+        for _ in range(5):
+            side_by_side[i] = inner._encode(halves[i], 1)
+
+    threads = [threading.Thread(target=lane, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    np.testing.assert_allclose(np.vstack([side_by_side[0], side_by_side[1]]), inner._encode(TEXTS, 2), atol=1e-5)
