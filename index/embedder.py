@@ -388,6 +388,8 @@ class BatchingEmbedder:
                     if left <= 0:
                         break
                     self._queued.wait(left)
+                while not self._queue or self._cores_busy >= self.lanes:  # another lane came first
+                    self._queued.wait()
             idle = self.lanes - self._cores_busy
             share = min(self.max_batch, -(-sum(len(w.texts) for w in self._queue) // idle))
             batch: list[_Waiting] = []
