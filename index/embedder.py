@@ -165,6 +165,8 @@ def in_length_order(
 
 _MODEL_THREAD = ThreadPoolExecutor(1, thread_name_prefix="torch")
 _on_model_thread = local()
+_model_thread_lock = Lock()
+_model_thread_jobs = 0
 T = TypeVar("T")
 
 
@@ -185,7 +187,19 @@ def on_model_thread(action: Callable[..., T], *args: Any) -> T:
         _on_model_thread.active = True
         return action(*args)
 
-    return _MODEL_THREAD.submit(marked).result()
+    global _model_thread_jobs
+    with _model_thread_lock:
+        _model_thread_jobs += 1
+    try:
+        return _MODEL_THREAD.submit(marked).result()
+    finally:
+        with _model_thread_lock:
+            _model_thread_jobs -= 1
+
+
+def model_thread_busy() -> bool:
+    """Whether the model thread is running or holding work (say, a long batch of passages)."""
+    return _model_thread_jobs > 0
 
 
 class SentenceTransformerEmbedder:
@@ -236,10 +250,12 @@ class SentenceTransformerEmbedder:
         is traced (it runs without the GIL), one when it is eager (it needs the GIL throughout)."""
         return self._cores if self._traced is not None else 1
 
-    def _encode(self, texts: list[str], threads: int | None = None) -> np.ndarray:
-        """Unit vectors for ``texts`` on ``threads`` cores (default all): on the model thread unless one."""
+    def _encode(self, texts: list[str], threads: int | None = None, patient: bool = True) -> np.ndarray:
+        """Unit vectors for ``texts`` on ``threads`` cores (default all), on the model thread; on one
+        core in this thread if one is asked for, or if ``patient`` is False and the model thread is
+        busy: a question must not queue behind a document's passages being embedded."""
         threads = threads or self._cores
-        if threads > 1:
+        if threads > 1 and (patient or not model_thread_busy()):
             return on_model_thread(self._encode_here, texts, threads)
         return self._encode_here(texts, 1)
 
@@ -257,7 +273,7 @@ class SentenceTransformerEmbedder:
     def embed_queries(self, texts: list[str], threads: int | None = None) -> np.ndarray:
         """Embed questions on ``threads`` cores (default all); repeated questions come from an LRU cache."""
         return self.query_cache.embed(
-            texts, lambda missing: self._encode([self.query_prefix + t for t in missing], threads)
+            texts, lambda missing: self._encode([self.query_prefix + t for t in missing], threads, patient=False)
         )
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 import torch
@@ -111,3 +113,26 @@ def test_one_core_encodes_side_by_side_equal_the_encode_on_every_core(real_embed
     for thread in threads:
         thread.join(timeout=60)
     np.testing.assert_allclose(np.vstack([side_by_side[0], side_by_side[1]]), inner._encode(TEXTS, 2), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_a_question_does_not_wait_for_a_busy_model_thread(real_embedder: Embedder) -> None:
+    """While the model thread embeds a long document, a question is encoded on one core elsewhere."""
+    import threading
+
+    from index.embedder import on_model_thread
+
+    inner = real_embedder.inner  # type: ignore[attr-defined]
+    expected = inner._encode(["query: 新兴产业的发展路径是什么？"], 2)
+    release = threading.Event()
+    blocker = threading.Thread(target=lambda: on_model_thread(release.wait, 60))
+    blocker.start()
+    try:
+        time.sleep(0.1)  # the model thread is now busy
+        started = time.perf_counter()
+        vector = inner.embed_queries(["新兴产业的发展路径是什么？"])
+        assert time.perf_counter() - started < 10
+    finally:
+        release.set()
+        blocker.join(timeout=60)
+    np.testing.assert_allclose(vector, expected, atol=1e-5)
