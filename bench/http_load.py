@@ -12,12 +12,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bench.timing import memory_mb, percentiles
 
 CLIENTS = (1, 4, 16)
+ROUNDS = 2
 
 
 def free_port() -> int:
@@ -117,13 +119,23 @@ def one_client(
     return {**percentiles(answered), **({"bare_same_questions": percentiles(bare)} if bare else {})}
 
 
-def throughput(port: int, questions: list[str], clients: int, path: str = "/v1/ask") -> dict[str, Any]:
-    """Answers/s with ``clients`` closed-loop clients sharing ``questions`` (each asked once).
+@dataclass
+class Run:
+    """One closed-loop run: answers in the steady state and its seconds, all answers and their seconds."""
 
-    ``answers_per_s`` counts the steady state, while every client is busy: from the moment the
-    first round has been answered (``clients`` answers) to the moment the last question is handed
-    out. The start, when all clients ask at once, and the drain, when fewer and fewer are left,
-    are outside it; ``answers_per_s_whole_run`` is every answer over the whole run.
+    steady: int
+    steady_s: float
+    answers: int
+    seconds: float
+    latencies: list[float]
+
+
+def closed_loop(port: int, questions: list[str], clients: int, path: str = "/v1/ask") -> Run:
+    """``clients`` closed-loop clients sharing ``questions`` (each asked once).
+
+    The steady state is while every client is busy: from the moment the first round has been
+    answered (``clients`` answers) to the moment the last question is handed out. The start, when
+    all clients ask at once, and the drain, when fewer and fewer are left, are outside it.
     """
     queue, lock, answered, latencies, errors = list(reversed(questions)), threading.Lock(), [], [], []
     last_handed_out = [0.0]
@@ -158,11 +170,18 @@ def throughput(port: int, questions: list[str], clients: int, path: str = "/v1/a
     if end <= begin:
         raise ValueError(f"{len(questions)} questions are too few to see {clients} clients all busy")
     steady = sum(1 for t in answered if begin < t <= end)
+    return Run(steady, end - begin, len(answered), seconds, latencies)
+
+
+def throughput(runs: list[Run], clients: int) -> dict[str, Any]:
+    """Answers/s over ``runs``: ``answers_per_s`` in their steady states, ``answers_per_s_whole_run``
+    over everything, start and drain included."""
     return {
         "clients": clients,
-        "answers_per_s": round(steady / (end - begin), 1),
-        "answers_per_s_whole_run": round(len(answered) / seconds, 1),
-        **percentiles(latencies),
+        "runs": len(runs),
+        "answers_per_s": round(sum(r.steady for r in runs) / sum(r.steady_s for r in runs), 1),
+        "answers_per_s_whole_run": round(sum(r.answers for r in runs) / sum(r.seconds for r in runs), 1),
+        **percentiles([ms for r in runs for ms in r.latencies]),
     }
 
 
@@ -171,16 +190,22 @@ def measure_service(
 ) -> dict[str, Any]:
     """For /v1/ask, then /v1/search: one-client latency (beside ``floor`` on the same questions, see
     ``one_client``) and throughput at 1, 4 and 16 clients (every question new to the server, so its
-    query cache never answers); then its memory."""
+    query cache never answers); then its memory.
+
+    The concurrencies take turns, ``ROUNDS`` times (1, 4, 16, 1, 4, 16), so that the machine's
+    drift between minutes falls on all of them alike rather than on whichever ran last.
+    """
     out: dict[str, Any] = {}
     rest = questions
     for path, name in (("/v1/ask", "ask"), ("/v1/search", "search")):
         result = {"one_client_ms": one_client(port, rest[10:110], rest[:10], path, floor)}
         rest = rest[110:]
-        loads = {}
-        for clients in CLIENTS:
-            count = max(60, per_client * clients)
-            loads[str(clients)] = throughput(port, rest[:count], clients, path)
-            rest = rest[count:]
+        runs: dict[int, list[Run]] = {clients: [] for clients in CLIENTS}
+        for _ in range(ROUNDS):
+            for clients in CLIENTS:
+                count = max(30, per_client * clients // ROUNDS)
+                runs[clients].append(closed_loop(port, rest[:count], clients, path))
+                rest = rest[count:]
+        loads = {str(clients): throughput(runs[clients], clients) for clients in CLIENTS}
         out[name] = {**result, "throughput": loads}
     return {**out["ask"], "search": out["search"], "memory": memory_mb(pid)}

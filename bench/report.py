@@ -186,7 +186,7 @@ def _service(r: dict[str, Any]) -> list[str]:
             f"  start to ready, the served sentences embedded: {s.get('ready_s', '?')} s",
             f"  one client: p50 {one['p50']:.1f} ms, p95 {one['p95']:.1f} ms, p99 {one['p99']:.1f} ms"
             + _bare_beside(one),
-            "  throughput, all clients busy: "
+            "  throughput, all clients busy (1, 4, 16 clients taking turns, twice): "
             + ", ".join(f"{c} clients {v['answers_per_s']}/s (p50 {v['p50']:.0f} ms)" for c, v in loads.items()),
             "  throughput, whole run incl. start and drain: "
             + ", ".join(f"{c} clients {v.get('answers_per_s_whole_run', '?')}/s" for c, v in loads.items()),
