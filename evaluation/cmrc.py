@@ -27,7 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,24 +152,27 @@ def _dump(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
+def _write_beir(
+    out_dir: Path, corpus: Iterable[dict[str, Any]], queries: list[tuple[str, str]], qrels: list[tuple[str, str]]
+) -> None:
+    """Write a BEIR folder: corpus records, (id, text) queries and (query, corpus unit) relevance pairs."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_lines(out_dir / "corpus.jsonl", (_dump(record) for record in corpus))
+    _write_lines(out_dir / "queries.jsonl", (_dump({"_id": i, "text": t}) for i, t in queries))
+    qrel_lines = (f"{query_id}\t{corpus_id}\t1" for query_id, corpus_id in qrels)
+    _write_lines(out_dir / "qrels.tsv", iter(["query-id\tcorpus-id\tscore", *qrel_lines]))
+
+
 def build_cmrc_sentences(src_dir: Path, out_dir: Path) -> BenchmarkStats:
     """Build the CMRC 2018 sentence-retrieval benchmark (BEIR layout) from src_dir into out_dir."""
     builder = _Builder()
     for paragraph in _paragraphs(_source_paths(Path(src_dir))):
         builder.add_paragraph(paragraph)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     corpus = ((_id, text, *builder.origin[_id]) for text, _id in builder.corpus.items())
-    _write_lines(
-        out_dir / "corpus.jsonl",
-        (
-            _dump({"_id": i, "text": t, "title": title, "metadata": {"context": c, "position": n}})
-            for i, t, title, c, n in corpus
-        ),
+    records = (
+        {"_id": i, "text": t, "title": title, "metadata": {"context": c, "position": n}} for i, t, title, c, n in corpus
     )
-    _write_lines(out_dir / "queries.jsonl", (_dump({"_id": i, "text": t}) for i, t in builder.queries))
-    qrel_lines = (f"{query_id}\t{corpus_id}\t1" for query_id, corpus_id in builder.qrels)
-    _write_lines(out_dir / "qrels.tsv", iter(["query-id\tcorpus-id\tscore", *qrel_lines]))
+    _write_beir(Path(out_dir), records, builder.queries, builder.qrels)
     return BenchmarkStats(
         contexts=builder.contexts,
         sentences=len(builder.corpus),
@@ -193,12 +196,8 @@ def build_cmrc_paragraphs(src_dir: Path, out_dir: Path) -> BenchmarkStats:
                 continue
             queries.append((qa["id"], qa["question"].strip()))
             qrels.append((qa["id"], context_id))
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_lines(out_dir / "corpus.jsonl", (_dump({"_id": i, "text": t, "title": ""}) for t, i in corpus.items()))
-    _write_lines(out_dir / "queries.jsonl", (_dump({"_id": i, "text": t}) for i, t in queries))
-    qrel_lines = (f"{query_id}\t{corpus_id}\t1" for query_id, corpus_id in qrels)
-    _write_lines(out_dir / "qrels.tsv", iter(["query-id\tcorpus-id\tscore", *qrel_lines]))
+    records = ({"_id": i, "text": t, "title": ""} for t, i in corpus.items())
+    _write_beir(Path(out_dir), records, queries, qrels)
     return BenchmarkStats(contexts, len(corpus), len(queries), len(qrels), 0, empty)
 
 
