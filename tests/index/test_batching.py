@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from index.embedder import BatchingEmbedder, HashingEmbedder, QueryCache
+from index.embedder import BatchingEmbedder, HashingEmbedder, QueryCache, on_model_thread
 
 QUESTIONS = [f"第{i}条：社区治理如何推进？" for i in range(8)]
 
@@ -154,8 +154,6 @@ def test_lanes_share_a_queue_instead_of_one_taking_it_all() -> None:
 
 
 def test_model_thread_work_runs_on_one_thread_and_may_nest() -> None:
-    from index.embedder import on_model_thread
-
     seen = set()
 
     def where() -> int:

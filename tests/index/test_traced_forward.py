@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
 import pytest
 import torch
 
-from index.embedder import Embedder, TracedForward
+from index.embedder import Embedder, TracedForward, on_model_thread
 
 TEXTS = [
     "query: 广州",
@@ -95,8 +96,6 @@ def test_in_length_order_batches_short_texts_together_and_returns_the_callers_or
 def test_one_core_encodes_side_by_side_equal_the_encode_on_every_core(real_embedder: Embedder) -> None:
     """What the batching lanes do under load: two one-core encodes at once, in two threads (the
     tokenizer is shared: it must not see both at once), against one encode on all cores."""
-    import threading
-
     inner = real_embedder.inner  # type: ignore[attr-defined]
     halves = [TEXTS[:3], TEXTS[3:]]
     side_by_side: dict[int, np.ndarray] = {}
@@ -118,10 +117,6 @@ def test_one_core_encodes_side_by_side_equal_the_encode_on_every_core(real_embed
 @pytest.mark.slow
 def test_a_question_does_not_wait_for_a_busy_model_thread(real_embedder: Embedder) -> None:
     """While the model thread embeds a long document, a question is encoded on one core elsewhere."""
-    import threading
-
-    from index.embedder import on_model_thread
-
     inner = real_embedder.inner  # type: ignore[attr-defined]
     expected = inner._encode(["query: 新兴产业的发展路径是什么？"], 2)
     release = threading.Event()
