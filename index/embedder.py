@@ -163,8 +163,8 @@ def in_length_order(
     return vectors
 
 
-_MODEL_THREAD = ThreadPoolExecutor(1, thread_name_prefix="torch")
-_on_model_thread = local()
+_on_model_thread = local()  # .active: this is the model thread (set once, when it starts)
+_MODEL_THREAD = ThreadPoolExecutor(1, "torch", initializer=lambda: setattr(_on_model_thread, "active", True))
 _model_thread_lock = Lock()
 _model_thread_jobs = 0
 T = TypeVar("T")
@@ -182,16 +182,11 @@ def on_model_thread(action: Callable[..., T], *args: Any) -> T:
     """
     if getattr(_on_model_thread, "active", False):
         return action(*args)
-
-    def marked() -> T:
-        _on_model_thread.active = True
-        return action(*args)
-
     global _model_thread_jobs
     with _model_thread_lock:
         _model_thread_jobs += 1
     try:
-        return _MODEL_THREAD.submit(marked).result()
+        return _MODEL_THREAD.submit(action, *args).result()
     finally:
         with _model_thread_lock:
             _model_thread_jobs -= 1
