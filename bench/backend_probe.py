@@ -23,7 +23,7 @@ from index.keyword import KeywordIndex
 from index.passage_index import PassageIndex
 from index.sentence_vectors import sentences_of
 from ingest.documents import Document, Passage
-from ingest.terms import Analyzer
+from text.terms import Analyzer
 
 
 def sentence_index(cmrc: Cmrc, vectors: np.ndarray, analyzer: Analyzer) -> PassageIndex:

@@ -35,7 +35,7 @@ def serving(data_dir: Path, corpus: Path, env: dict[str, str], log: Path) -> Ite
     port = free_port()
     child_env = {**os.environ, **env, "BRIEFQA_DATA_DIR": str(data_dir), "BRIEFQA_PORT": str(port)}
     child_env["BRIEFQA_HOST"] = "127.0.0.1"
-    command = [sys.executable, "-m", "briefqa", "serve", "--corpus", str(corpus)]
+    command = [sys.executable, "-m", "cli", "serve", "--corpus", str(corpus)]
     with log.open("w") as sink:
         process = subprocess.Popen(command, env=child_env, stdout=sink, stderr=subprocess.STDOUT)
         try:

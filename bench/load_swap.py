@@ -101,7 +101,7 @@ def run_load_swap(duration_s: float = 30, clients: int = 16, swap_every_s: float
 def _serving(corpus: Path, port: int, env: dict[str, str], log: Path) -> Iterator[None]:
     """The real ``briefqa serve`` (real model, hot reload on) on a loopback port."""
     env = {**env, "BRIEFQA_PORT": str(port), "BRIEFQA_HOST": "127.0.0.1"}
-    command = [sys.executable, "-m", "briefqa", "serve", "--corpus", str(corpus)]
+    command = [sys.executable, "-m", "cli", "serve", "--corpus", str(corpus)]
     with log.open("w") as sink:
         server = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
         try:

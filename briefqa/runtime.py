@@ -16,7 +16,7 @@ from index.passage_index import PassageIndex
 from index.search import Rerank, Searcher
 from index.sentence_vectors import SentenceVectors
 from ingest.chunking import ChunkSettings
-from ingest.terms import Analyzer
+from text.terms import Analyzer
 
 
 def model_path(settings: Settings) -> str:

@@ -20,7 +20,7 @@ from index.search import MODES, Searcher
 from index.sentence_vectors import sentences_of
 from index.store import IndexMissingError
 from ingest.documents import Document, Passage
-from ingest.normalize import simplify
+from text.normalize import simplify
 
 
 class PrecomputedQueries:

@@ -20,8 +20,8 @@ from evaluation.questions import Question, load_questions
 from evaluation.runner import PrecomputedQueries, beir_index
 from index.fusion import FusionSettings, fuse_rankings
 from index.passage_index import PassageIndex
-from ingest.normalize import simplify
-from ingest.terms import Analyzer
+from text.normalize import simplify
+from text.terms import Analyzer
 
 Legs = dict[str, tuple[list[tuple[int, float]], list[tuple[int, float]]]]
 

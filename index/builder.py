@@ -20,7 +20,7 @@ from index.store import IndexMismatchError, IndexMissingError, open_version, wri
 from ingest.chunking import ChunkSettings
 from ingest.documents import Document, Passage
 from ingest.pipeline import IngestedDocument, IngestError, file_sha256, find_sources, read_document, with_doc_id
-from ingest.terms import Analyzer
+from text.terms import Analyzer
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 

@@ -10,9 +10,9 @@ import re
 
 from index.sentence_vectors import SpanKey
 from ingest.documents import Passage
-from ingest.english import has_chinese
-from ingest.normalize import normalize
-from ingest.sentences import passage_sentences
+from text.english import has_chinese
+from text.normalize import normalize
+from text.sentences import passage_sentences
 
 CLOSENESS = 5.0  # e5 cosines crowd between 0.75 and 0.95: 0.02 of cosine weighs 0.1 of term coverage
 SHAPE_BONUS = 0.3

@@ -12,10 +12,10 @@ from index.fusion import FusionSettings, fuse_rankings, min_max
 from index.passage_index import PassageIndex
 from index.sentence_vectors import SentenceVectors
 from ingest.documents import Passage
-from ingest.english import Translation, has_chinese, translate
-from ingest.normalize import simplify
-from ingest.sentences import passage_sentences
-from ingest.terms import Analyzer
+from text.english import Translation, has_chinese, translate
+from text.normalize import simplify
+from text.sentences import passage_sentences
+from text.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -119,7 +119,7 @@ class Searcher:
         allowed: np.ndarray | None,
     ) -> list[tuple[int, float]]:
         """BM25 over the question's units; for an English question, over the Chinese words its words
-        may stand for (``ingest.english``), each English word counted once."""
+        may stand for (``text.english``), each English word counted once."""
         if not translations:
             return self.index.keyword.search(self.analyzer.units_of_terms(terms), depth, allowed)
         groups = [[self.analyzer.units_of_terms(segmented[word]) for word in t.chinese] for t in translations]

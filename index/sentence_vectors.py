@@ -17,7 +17,7 @@ import numpy as np
 
 from index.embedder import Embedder
 from ingest.documents import Passage
-from ingest.sentences import passage_sentences
+from text.sentences import passage_sentences
 
 SpanKey = tuple[str, int, int]  # (doc_id, start, end) in the document's clean text
 

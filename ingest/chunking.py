@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from ingest.documents import Passage
-from ingest.sentences import sentence_spans
+from text.sentences import sentence_spans
 from ingest.structure import Block
 
 _KIND = {"masthead": "masthead", "title": "masthead", "body": "body", "footer": "footer"}

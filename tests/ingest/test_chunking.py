@@ -2,7 +2,7 @@ import itertools
 
 from ingest.chunking import ChunkSettings, passages_for
 from ingest.cleaning import clean_text
-from ingest.sentences import sentence_spans
+from text.sentences import sentence_spans
 from ingest.structure import blocks
 from tests.conftest import BRIEFING
 

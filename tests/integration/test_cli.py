@@ -15,7 +15,7 @@ from tests.conftest import BRIEFING
 def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BRIEFQA_DATA_DIR": str(data_dir), "COLUMNS": "200"}
     return subprocess.run(
-        [sys.executable, "-m", "briefqa", *args], capture_output=True, text=True, env=env, timeout=300, check=False
+        [sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=300, check=False
     )
 
 

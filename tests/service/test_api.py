@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
-from ingest.normalize import normalize
+from text.normalize import normalize
 from service.app import create_app
 from tests.conftest import settings_for
 from tests.service.harness import BRIEFING_ID, error_of

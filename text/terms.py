@@ -9,7 +9,7 @@ from pathlib import Path
 import jieba
 import jieba.posseg
 
-from ingest.normalize import normalize
+from text.normalize import normalize
 
 _DATA = Path(__file__).parent / "data"
 jieba.setLogLevel(logging.WARNING)

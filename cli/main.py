@@ -110,7 +110,7 @@ def ask(
 
     Example: briefqa ask "天使母基金规模多大？" -k 3
     """
-    from briefqa.asking import ask_once, render
+    from cli.asking import ask_once, render
 
     if not question.strip():
         _fail("the question is empty: ask something, e.g. briefqa ask 天使母基金规模多大？", 2)

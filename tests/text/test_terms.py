@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.normalize import normalize, normalize_with_origins
-from ingest.terms import Analyzer
+from text.normalize import normalize, normalize_with_origins
+from text.terms import Analyzer
 
 
 def test_question_filler_is_dropped():

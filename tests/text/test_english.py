@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.english import translate
+from text.english import translate
 
 
 def words_of(question: str) -> dict[str, tuple[str, ...]]:

@@ -1,3 +1,0 @@
-from briefqa.cli import main
-
-main()

@@ -1,0 +1,1 @@
+"""What documents and questions share: normalisation, sentences, terms and the English bridge."""
