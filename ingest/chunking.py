@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from ingest.documents import Passage
-from text.sentences import sentence_spans
 from ingest.structure import Block
+from text.sentences import sentence_spans
 
 _KIND = {"masthead": "masthead", "title": "masthead", "body": "body", "footer": "footer"}
 

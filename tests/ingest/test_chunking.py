@@ -2,9 +2,9 @@ import itertools
 
 from ingest.chunking import ChunkSettings, passages_for
 from ingest.cleaning import clean_text
-from text.sentences import sentence_spans
 from ingest.structure import blocks
 from tests.conftest import BRIEFING
+from text.sentences import sentence_spans
 
 
 def _passages(settings: ChunkSettings | None = None):

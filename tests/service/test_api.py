@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
-from text.normalize import normalize
 from service.app import create_app
 from tests.conftest import settings_for
 from tests.service.harness import BRIEFING_ID, error_of
+from text.normalize import normalize
 
 QUESTION = "天使母基金规模多大？"
 
