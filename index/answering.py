@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from index.evidence import coverage, lexical_terms, passage_evidence, wanted_shape
 from index.search import Hit, Searcher, SearchResult
 from index.sentence_vectors import SpanKey
-from text.english import has_chinese
+from text.cjk import has_chinese
 from text.normalize import normalize, normalize_with_origins
 from text.terms import Analyzer
 

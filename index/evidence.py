@@ -10,7 +10,7 @@ import re
 
 from index.sentence_vectors import SpanKey
 from ingest.documents import Passage
-from text.english import has_chinese
+from text.cjk import has_chinese
 from text.normalize import normalize
 from text.sentences import passage_sentences
 

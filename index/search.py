@@ -12,7 +12,8 @@ from index.fusion import FusionSettings, fuse_rankings, min_max
 from index.passage_index import PassageIndex
 from index.sentence_vectors import SentenceVectors
 from ingest.documents import Passage
-from text.english import Translation, has_chinese, translate
+from text.cjk import has_chinese
+from text.english import Translation, translate
 from text.normalize import simplify
 from text.sentences import passage_sentences
 from text.terms import Analyzer

@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import re
 
+from ingest.headings import BODY_LINE, HEADING_MAX, opens_like_heading
+from text.cjk import HAN, PUNCTUATION, wrap_joiner
+
 # Characters that end a sentence or a block; a paragraph ending in anything else was cut by a page break.
 TERMINAL = "。！？；…：:!?;.）)」』》”’\"'"
 CONTINUATION = "，、,（(“‘《「『"
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014"
 # A space beside CJK punctuation, or between CJK and a Latin letter or digit, is a layout artefact.
 _LAYOUT_SPACE = re.compile(
-    rf"(?<=[{_CJK_PUNCT}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK_PUNCT}])"
-    rf"|(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])[ \t\u00a0\u3000]+(?=[{_CJK}])"
+    rf"(?<=[{PUNCTUATION}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{PUNCTUATION}])"
+    rf"|(?<=[{HAN}])[ \t\u00a0\u3000]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])[ \t\u00a0\u3000]+(?=[{HAN}])"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
-HEADING_START = re.compile(
-    r"^(#{1,6}\s|[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]\s*\S|[-*•]\s)"
-)
-_BODY_LINE = 30
-_HEADING_MAX = 40  # a line this long that stops mid-sentence was wrapped by the layout
 
 
 def clean_text(raw: str) -> str:
@@ -46,29 +42,24 @@ def _join_wrapped_lines(paragraph: str) -> str:
     out = lines[0]
     for line in lines[1:]:
         previous = out.rsplit("\n", 1)[-1]
-        wrapped = previous[-1] in CONTINUATION or (len(previous) >= _BODY_LINE and previous[-1] not in TERMINAL)
-        joiner = _joiner(out, line) if wrapped and not HEADING_START.match(line) else "\n"
+        wrapped = previous[-1] in CONTINUATION or (len(previous) >= BODY_LINE and previous[-1] not in TERMINAL)
+        joiner = wrap_joiner(out, line) if wrapped and not opens_like_heading(line) else "\n"
         out += joiner + line
     return out
 
 
-def _joiner(left: str, right: str) -> str:
-    """Latin words keep a space between them when joined; Chinese text joins directly."""
-    return " " if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum() else ""
-
-
 def _is_cut_by_page_break(paragraph: str, following: str) -> bool:
-    looks_like_body = len(paragraph) >= _BODY_LINE or any(p in paragraph for p in "，。；、")
-    if HEADING_START.match(paragraph) and len(paragraph) <= _HEADING_MAX and "。" not in paragraph[:-1]:
+    looks_like_body = len(paragraph) >= BODY_LINE or any(p in paragraph for p in "，。；、")
+    if opens_like_heading(paragraph) and len(paragraph) <= HEADING_MAX and "。" not in paragraph[:-1]:
         return False  # a heading line, not a body paragraph cut short
-    return looks_like_body and paragraph[-1] not in TERMINAL and not HEADING_START.match(following)
+    return looks_like_body and paragraph[-1] not in TERMINAL and not opens_like_heading(following)
 
 
 def _repair_page_breaks(paragraphs: list[str]) -> list[str]:
     repaired: list[str] = []
     for paragraph in paragraphs:
         if repaired and _is_cut_by_page_break(repaired[-1], paragraph):
-            repaired[-1] += _joiner(repaired[-1], paragraph) + paragraph
+            repaired[-1] += wrap_joiner(repaired[-1], paragraph) + paragraph
         else:
             repaired.append(paragraph)
     return repaired

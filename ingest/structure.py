@@ -11,14 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_HEADING = re.compile(
-    r"^(?:(?P<md>#{1,6})\s|(?P<l1>[一二三四五六七八九十]+、)|(?P<l2>[（(][一二三四五六七八九十]+[)）])"
-    r"|(?P<l3>[一二三四五六七八九十]+是)|(?P<l4>\d+[.．、](?!\d)))"
-)
+from ingest.headings import BODY_LINE, heading_of
+
 _FOOTER = re.compile(
     r"^(报|报送|送|抄送|分送|发|印发|责任编辑|编辑|主编|审稿|签发|联系电话|电话|传真|地址|共印|印数)[：:]"
 )
-_MAX_HEADING = 40
 
 
 @dataclass(frozen=True)
@@ -37,25 +34,12 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def is_body(paragraph: str) -> bool:
-    return len(paragraph) >= 30 and any(mark in paragraph for mark in "。！？；")
+    return len(paragraph) >= BODY_LINE and any(mark in paragraph for mark in "。！？；")
 
 
 def _starts_body(paragraph: str, position: int) -> bool:
     """Body text, or a section heading below the top line (a leading "# " line is the title)."""
     return is_body(paragraph) or (position > 0 and not paragraph.startswith("# ") and heading_of(paragraph) is not None)
-
-
-def heading_of(paragraph: str) -> tuple[int, str] | None:
-    """The level and name of the heading ``paragraph`` opens with, if it opens with one."""
-    match = _HEADING.match(paragraph)
-    if match is None:
-        return None
-    kind = match.lastgroup or ""
-    level = int(kind[1]) if kind != "md" else len(match.group("md"))
-    first_sentence = re.split(r"[。！？；]", paragraph, maxsplit=1)[0].lstrip("# ").strip()
-    if len(first_sentence) > _MAX_HEADING:
-        return None
-    return level, first_sentence
 
 
 def blocks(text: str) -> list[Block]:

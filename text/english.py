@@ -17,13 +17,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+from text.cjk import HAN, has_chinese
+
 _WORD = re.compile(r"[a-z][a-z'\-]*|\d+")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")
-_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b[\w|]*[\u3400-\u9fff]\S*")
+_PAREN = re.compile(rf"\([^)]*\)|\[[^\]]*\]|\b[\w|]*[{HAN}]\S*")
 # Glosses that describe usage instead of meaning.
 _SKIP = re.compile(r"^(cl:|variant of|old variant|surname|abbr\.|see |used in|also written|also pr\.|classifier)")
 _LEADING = re.compile(r"^(to|a|an|the|be|one's|sb's|sth)\s+")
-_CHINESE = re.compile(r"[\u3400-\u9fff]")
 MAX_PHRASE = 3
 # Question words and grammar that no Chinese passage word answers.
 _STOP_TEXT = """
@@ -33,11 +34,6 @@ _STOP_TEXT = """
     me my not no yes any some all each every much many more most than then so such very just only also up out
     s ahead time"""
 STOPWORDS = frozenset(_STOP_TEXT.split())
-
-
-def has_chinese(text: str) -> bool:
-    """Whether ``text`` holds a Chinese character; a question without one is asked across languages."""
-    return _CHINESE.search(text) is not None
 
 
 @lru_cache(maxsize=1)

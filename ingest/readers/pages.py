@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ingest.cleaning import clean_text
 from ingest.readers.base import Page
+from text.cjk import wrap_joiner
 
 # A line that is only a page number: "3", "- 3 -", "— 3 —", "·3·", "第 3 页", "第3页 共6页", "3/6", "Page 3 of 6".
 PAGE_NUMBER = re.compile(
@@ -135,9 +136,8 @@ def _page_joiner(before: str, after: str, runs_on: bool | None) -> str:
     last, first = before.rsplit("\n\n", 1)[-1], after.split("\n\n", 1)[0]
     if runs_on is False:
         return "\n\n"
-    latin = last[-1].isascii() and last[-1].isalnum() and first[0].isascii() and first[0].isalnum()
     if runs_on:
-        return " " if latin else ""
+        return wrap_joiner(last, first)
     merged = clean_text(last + "\n\n" + first)
     if "\n\n" in merged or not (merged.startswith(last) and merged.endswith(first)):
         return "\n\n"

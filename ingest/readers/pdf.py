@@ -20,6 +20,7 @@ from typing import Any
 from ingest.readers.base import Extracted, Page, useful_properties
 from ingest.readers.errors import DamagedFileError, EncryptedFileError, NoTextLayerError
 from ingest.readers.pages import find_running_lines
+from text.cjk import wrap_joiner
 
 _UNMAPPED = re.compile(r"\(cid:\d+\)")
 _OCR = "run OCR first (e.g. ocrmypdf) and ingest its output"
@@ -154,16 +155,11 @@ class Layout:
             if self.new_paragraph(before, line):
                 text += "\n\n"
             elif self.is_full(before) and self.alignment(before) != "C":
-                text += " " if _latin_pair(before.text[-1], line.text[0]) else ""
+                text += wrap_joiner(before.text, line.text)
             else:
                 text += "\n"
             text += line.text
         return text
-
-
-def _latin_pair(left: str, right: str) -> bool:
-    """Latin words keep a space where a line wrapped between them; Chinese joins directly."""
-    return left.isascii() and left.isalnum() and right.isascii() and right.isalnum()
 
 
 def _as_text(value: object) -> str | None:

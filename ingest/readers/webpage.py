@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.readers.base import Extracted, Page, useful_properties
+from text.cjk import HAN, WIDE_PUNCTUATION
 
 _NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "svg", "canvas", "form", "button", "select")
 _OUTSIDE_ARTICLE = "[not(ancestor::article or ancestor::main)]"
@@ -26,9 +27,10 @@ _BLOCKS = {
     *("table", "tr", "thead", "tbody", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption"),
     *("address", "header", "footer", "hr", "center"),
 }
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-# A source line break between two Chinese characters is not a space (CSS Text: segment breaks).
-_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
+# A source line break between two Chinese characters or wide punctuation marks is not a space
+# (CSS Text: segment breaks).
+_WIDE = HAN + WIDE_PUNCTUATION
+_CJK_BREAK = re.compile(rf"(?<=[{_WIDE}])\s*\n\s*(?=[{_WIDE}])")
 _META = {
     "title": ("articletitle", "og:title", "citation_title", "dc.title"),
     "date": ("pubdate", "publishdate", "article:published_time", "citation_date", "dc.date", "date"),
