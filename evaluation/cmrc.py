@@ -1,9 +1,11 @@
 """CMRC 2018 as sentence-level and paragraph-level retrieval benchmarks in BEIR layout.
 
 Every context of the SQuAD-style files (``cmrc2018_dev.json`` then
-``cmrc2018_trial.json``, or any ``*.json`` in sorted order) is cut into
-sentences after 。！？； (the delimiter run and any closing quote or bracket
-”’」』） stay with the sentence). Sentences are stripped, empty ones dropped,
+``cmrc2018_trial.json``, or any ``*.json`` in sorted order, or the one file
+``--src`` names) is cut into sentences after 。！？； (the delimiter run and any
+closing quote or bracket ”’」』） stay with the sentence). A paragraph without
+an ``id`` (XQuAD has none) is named ``<file stem>-<article>-<paragraph>``,
+counted from 0. Sentences are stripped, empty ones dropped,
 and identical texts share one corpus id ``s{n}`` numbered in first-seen order.
 The gold units of a question are the sentences where its answer spans start;
 answers that cannot be located and questions with empty text are skipped.
@@ -26,19 +28,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SENTENCE = re.compile(r"[^。！？；]*(?:[。！？；]+[”’」』）]*|\Z)")
+from text.sentences import SentenceRule, sentence_spans
+
+# CMRC contexts are Wikipedia text: ASCII marks and line breaks stay inside sentences.
+CMRC_SENTENCES = SentenceRule(ends="。！？；", closers="”’」』）", line_breaks=False)
 SOURCE_FILES = ("cmrc2018_dev.json", "cmrc2018_trial.json")
 
 
 @dataclass(frozen=True)
 class SentenceSpan:
-    """A sentence of one context: stripped text and its [start, end) offsets in the raw context."""
+    """A sentence of one context: its text (whitespace stripped) and its [start, end) offsets there."""
 
     text: str
     start: int
@@ -58,17 +62,18 @@ class BenchmarkStats:
 
 
 def split_sentences(context: str) -> list[SentenceSpan]:
-    """Cut a context into stripped, non-empty sentences with their raw offsets."""
-    spans = []
-    for match in SENTENCE.finditer(context):
-        text = match.group().strip()
-        if text:
-            spans.append(SentenceSpan(text, match.start(), match.end()))
-    return spans
+    """Cut a context into stripped, non-empty sentences with their offsets."""
+    return [SentenceSpan(context[s:e], s, e) for s, e in sentence_spans(context, rule=CMRC_SENTENCES)]
+
+
+class SourceFormatError(ValueError):
+    """A source file is not SQuAD-shaped; the message names the file and what it lacks."""
 
 
 def _source_paths(src_dir: Path) -> list[Path]:
-    """The SQuAD-style JSON files to read, dev before trial."""
+    """The SQuAD-style JSON files to read: ``src_dir`` itself when it is a file, else dev before trial."""
+    if src_dir.is_file():
+        return [src_dir]
     known = [src_dir / name for name in SOURCE_FILES if (src_dir / name).is_file()]
     paths = known or sorted(src_dir.glob("*.json"))
     if not paths:
@@ -77,12 +82,30 @@ def _source_paths(src_dir: Path) -> list[Path]:
 
 
 def _paragraphs(paths: list[Path]) -> Iterator[dict[str, Any]]:
-    """Every paragraph of every file, in file order."""
+    """Every paragraph of every file, in file order; one without an id (XQuAD's) is named by its place.
+
+    Raises:
+        SourceFormatError: a file is not JSON, or lacks a key the benchmark needs.
+    """
     for path in paths:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for article in data["data"]:
-            for paragraph in article["paragraphs"]:
-                yield {**paragraph, "title": article.get("title", "")}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as err:
+            raise SourceFormatError(f"{path}: not a JSON file ({err})") from err
+        for a, article in enumerate(_required(data, "data", str(path))):
+            for p, paragraph in enumerate(_required(article, "paragraphs", f"{path}: data[{a}]")):
+                where = f"{path}: data[{a}].paragraphs[{p}]"
+                _required(paragraph, "context", where)
+                for q, qa in enumerate(paragraph.get("qas", [])):
+                    _required(qa, "id", f"{where}.qas[{q}]")
+                    _required(qa, "question", f"{where}.qas[{q}]")
+                yield {"id": f"{path.stem}-{a}-{p}", **paragraph, "title": article.get("title", "")}
+
+
+def _required(record: Any, key: str, where: str) -> Any:
+    if not isinstance(record, dict) or key not in record:
+        raise SourceFormatError(f"{where} has no {key!r}: not a SQuAD-style file")
+    return record[key]
 
 
 def _answer_start(context: str, answer: dict[str, Any]) -> int:
@@ -95,7 +118,7 @@ def _answer_start(context: str, answer: dict[str, Any]) -> int:
 
 
 def _sentence_at(spans: list[SentenceSpan], offset: int) -> SentenceSpan | None:
-    """The sentence whose raw span holds the offset (or the next one, for offsets in dropped whitespace)."""
+    """The sentence whose span holds the offset (or the next one, for offsets in whitespace between)."""
     for span in spans:
         if offset < span.end:
             return span
@@ -204,12 +227,15 @@ def build_cmrc_paragraphs(src_dir: Path, out_dir: Path) -> BenchmarkStats:
 def main(argv: list[str] | None = None) -> None:
     """CLI: build a benchmark and print its counts."""
     parser = argparse.ArgumentParser(description="Build the CMRC 2018 sentence- or paragraph-level benchmark.")
-    parser.add_argument("--src", type=Path, default=Path("data/cmrc2018"), help="folder with the CMRC json files")
+    parser.add_argument("--src", type=Path, default=Path("data/cmrc2018"), help="CMRC json folder, or one json file")
     parser.add_argument("--level", choices=("sentence", "paragraph"), default="sentence", help="unit of retrieval")
     parser.add_argument("--out", type=Path, help="output BEIR folder (default var/bench/cmrc-<level>s)")
     args = parser.parse_args(argv)
     out = args.out or Path(f"var/bench/cmrc-{args.level}s")
-    stats = (build_cmrc_sentences if args.level == "sentence" else build_cmrc_paragraphs)(args.src, out)
+    try:
+        stats = (build_cmrc_sentences if args.level == "sentence" else build_cmrc_paragraphs)(args.src, out)
+    except (FileNotFoundError, SourceFormatError) as error:
+        parser.exit(1, f"{error}\n")
     print(
         f"{out}: {stats.contexts} contexts, {stats.sentences} {args.level}s, "
         f"{stats.questions} questions, {stats.qrels} qrels, {stats.unplaced_answers} unplaced answers, "

@@ -1,26 +1,53 @@
-"""Sentence spans of Chinese text: split on 。！？；(and their ASCII forms) and on line breaks."""
+"""Sentence spans of Chinese text: split after end marks (。！？； and ASCII !?;) and at line breaks.
+
+A sentence runs to its end marks and keeps the closing quotes or brackets that follow them. "……" is
+not an end mark: it trails off inside a sentence. ``SentenceRule`` names the marks, so that a
+corpus with its own convention (CMRC 2018: Chinese marks only, line breaks inside sentences) is
+cut by the same code.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-# A sentence runs to its end mark, keeps the closing quotes or brackets that follow it, and never
-# crosses a line break. "……" is not an end mark: it trails off inside a sentence.
-_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)\"']*)?")
 _CLAUSE_END = re.compile(r"[，、,：:]")
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None, max_chars: int = 0) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class SentenceRule:
+    """What ends a sentence: ``ends`` (a run of them), then ``closers`` stay with it; ``line_breaks``:
+    whether a line break ends one too."""
+
+    ends: str
+    closers: str
+    line_breaks: bool
+
+
+BRIEFING = SentenceRule(ends="。！？；!?;", closers="”’」』）)\"'", line_breaks=True)
+
+
+@lru_cache(maxsize=8)
+def _pattern(rule: SentenceRule) -> re.Pattern[str]:
+    ends, closers = re.escape(rule.ends), re.escape(rule.closers)
+    stops = ends + ("\n" if rule.line_breaks else "")
+    return re.compile(f"[^{stops}]*(?:[{ends}]+[{closers}]*)?")
+
+
+def sentence_spans(
+    text: str, start: int = 0, end: int | None = None, max_chars: int = 0, rule: SentenceRule = BRIEFING
+) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of the sentences in ``text[start:end]``, whitespace trimmed.
 
     Args:
         max_chars: when positive, a sentence longer than this is cut after a comma so that no
             span exceeds it (or at ``max_chars`` itself when a clause has no comma).
+        rule: the end marks (briefings' by default).
     """
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
-    for match in _SENTENCE.finditer(text, start, end):
+    for match in _pattern(rule).finditer(text, start, end):
         s, e = match.span()
         while s < e and text[s].isspace():
             s += 1

@@ -1,8 +1,11 @@
 """CMRC sentence and paragraph benchmark builders on a tiny synthetic SQuAD-style file."""
 
 import json
+from pathlib import Path
 
-from evaluation.cmrc import build_cmrc_paragraphs, build_cmrc_sentences, split_sentences
+import pytest
+
+from evaluation.cmrc import build_cmrc_paragraphs, build_cmrc_sentences, main, split_sentences
 from evaluation.questions import load_beir_corpus, load_questions
 
 CONTEXT_A = "他说：“我们明天出发。”然后离开了！  大家都很高兴；真的吗？没有结尾"
@@ -64,6 +67,12 @@ def test_split_keeps_delimiters_and_closing_quotes():
     assert split_sentences("  \n ") == []
 
 
+def test_ascii_marks_and_line_breaks_stay_inside_a_cmrc_sentence():
+    # unlike a briefing's: CMRC contexts are Wikipedia text with inline markup and Latin names
+    assert [s.text for s in split_sentences("他问：why? 行\n尾。下一句")] == ["他问：why? 行\n尾。", "下一句"]
+    assert [(s.start, s.end) for s in split_sentences(" 甲。 乙 ")] == [(1, 3), (4, 5)]
+
+
 def test_build_dedupes_sentences_and_writes_qrels(tmp_path):
     write_source(tmp_path / "src")
     stats = build_cmrc_sentences(tmp_path / "src", tmp_path / "out")
@@ -96,3 +105,46 @@ def test_paragraph_level_gold_is_the_whole_context(tmp_path):
     # every non-empty question counts, even one whose answer span cannot be located
     assert gold == {"QA_0": ("p0",), "QA_1": ("p0",), "QB_0": ("p1",)}
     assert (stats.questions, stats.empty_questions) == (3, 1)
+
+
+XQUAD = Path(__file__).parent / "data" / "xquad_tiny.json"
+
+
+def _jsonl(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_paragraphs_without_ids_are_named_by_file_article_and_paragraph(tmp_path):
+    main(["--src", str(XQUAD), "--out", str(tmp_path / "out")])  # XQuAD: one file, no paragraph ids
+    corpus = _jsonl(tmp_path / "out" / "corpus.jsonl")
+    contexts = [record["metadata"]["context"] for record in corpus]
+    assert contexts == ["xquad_tiny-0-0"] * 2 + ["xquad_tiny-1-0"] * 3 + ["xquad_tiny-1-1"]
+    gold = {q.id: q.gold_ids for q in load_questions(tmp_path / "out")}
+    assert gold == {"xq-0-0-0": ("s0",), "xq-1-0-0": ("s2",), "xq-1-1-0": ("s5",), "xq-1-1-1": ("s5",)}
+
+
+def test_paragraph_level_reads_one_xquad_file(tmp_path):
+    stats = build_cmrc_paragraphs(XQUAD, tmp_path / "out")
+    assert (stats.contexts, stats.sentences, stats.questions) == (3, 3, 4)
+
+
+def test_a_question_without_text_stops_with_one_line_naming_it(tmp_path, capsys):
+    data = json.loads(XQUAD.read_text(encoding="utf-8"))
+    del data["data"][1]["paragraphs"][1]["qas"][0]["question"]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        main(["--src", str(broken), "--out", str(tmp_path / "out")])
+    assert stop.value.code == 1
+    assert (
+        capsys.readouterr().err == f"{broken}: data[1].paragraphs[1].qas[0] has no 'question': not a SQuAD-style file\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_that_is_not_json_stops_with_one_line(tmp_path, capsys):
+    (tmp_path / "notes.json").write_text("not json", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["--src", str(tmp_path / "notes.json"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert err.startswith(f"{tmp_path / 'notes.json'}: not a JSON file") and err.count("\n") == 1

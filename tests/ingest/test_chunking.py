@@ -13,17 +13,6 @@ def _passages(settings: ChunkSettings | None = None):
     return text, passages_for("doc", text, blocks(text), settings)
 
 
-def test_sentences_split_on_chinese_end_marks_and_keep_closing_quotes():
-    text = "他说：“好。”然后走了！真的吗？是的；结束"
-    assert [text[s:e] for s, e in sentence_spans(text)] == ["他说：“好。”", "然后走了！", "真的吗？", "是的；", "结束"]
-
-
-def test_overlong_sentence_is_cut_after_a_comma():
-    text = "甲" * 50 + "，" + "乙" * 50 + "。"
-    spans = sentence_spans(text, max_chars=60)
-    assert [e - s for s, e in spans] == [51, 51]
-
-
 def test_every_passage_is_its_document_slice_and_ends_a_sentence():
     text, passages = _passages()
     for p in passages:
