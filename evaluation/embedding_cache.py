@@ -7,16 +7,16 @@ the same texts reuses the cached matrix.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from index.embedder import Embedder
+from text.progress import Progress, no_progress
 
 
 def cached_embeddings(
-    embedder: Embedder, texts: list[str], kind: str, cache_dir: Path, progress: Callable[[int, int], None] | None = None
+    embedder: Embedder, texts: list[str], kind: str, cache_dir: Path, progress: Progress = no_progress
 ) -> np.ndarray:
     """Embed ``texts`` as ``kind`` ("query" or "passage"), reusing a cached matrix when one exists."""
     digest = hashlib.sha256("\x1e".join([embedder.model_id, kind, *texts]).encode()).hexdigest()[:16]
@@ -27,8 +27,7 @@ def cached_embeddings(
     parts = []
     for start in range(0, len(texts), 256):
         parts.append(embed(texts[start : start + 256]))
-        if progress:
-            progress(min(start + 256, len(texts)), len(texts))
+        progress(min(start + 256, len(texts)), len(texts))
     matrix = np.concatenate(parts) if parts else np.zeros((0, embedder.dimension), np.float32)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npy")

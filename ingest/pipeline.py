@@ -10,12 +10,11 @@ from pathlib import Path
 from ingest.chunking import ChunkSettings, passages_for
 from ingest.documents import Document, Passage
 from ingest.metadata import extract_metadata
-from ingest.readers import KINDS, SUFFIXES, IngestError, reader_for
+from ingest.readers import KINDS, IngestError, check_supported, is_supported, reader_for
 from ingest.readers.pages import join_pages, page_at
 from ingest.structure import blocks
 
 __all__ = [
-    "SUFFIXES",
     "IngestError",
     "IngestedDocument",
     "build_document",
@@ -49,16 +48,15 @@ def find_sources(paths: list[Path]) -> list[Path]:
             if not inside:
                 raise IngestError(f"{path}: folder holds no {KINDS} file; add briefings or name files directly")
             found += inside
-        elif path.suffix.lower() not in SUFFIXES:
-            raise IngestError(f"{path}: unsupported file type {path.suffix or '(none)'}; use {KINDS}")
         else:
+            check_supported(path)
             found.append(path)
     return list(dict.fromkeys(p.resolve() for p in found))
 
 
 def _is_briefing(relative: Path) -> bool:
     hidden = any(part.startswith((".", "~$")) for part in relative.parts)
-    return not hidden and relative.suffix.lower() in SUFFIXES
+    return not hidden and is_supported(relative)
 
 
 def doc_id_for(path: Path) -> str:

@@ -6,13 +6,10 @@ offsets always refer to the text as written.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 
 import opencc
-
-_WHITESPACE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
@@ -29,11 +26,6 @@ def simplify(text: str) -> str:
 def normalize(text: str) -> str:
     """Return ``text`` in the form used for matching (same meaning, canonical characters)."""
     return simplify(text).lower()
-
-
-def normalize_compact(text: str) -> str:
-    """Normalised and with all whitespace removed: the form answer strings are compared in."""
-    return _WHITESPACE.sub("", normalize(text))
 
 
 @lru_cache(maxsize=8_192)  # a passage is highlighted for many questions

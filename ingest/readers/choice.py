@@ -23,7 +23,6 @@ from ingest.readers.word import read_docx
 Reader = Callable[[Path, bytes], Extracted]
 READERS: dict[str, Reader] = {"pdf": read_pdf, "docx": read_docx, "html": read_html, "text": read_plain}
 BY_SUFFIX = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text", ".md": "text"}
-SUFFIXES = tuple(BY_SUFFIX)
 KINDS = ".txt or .md, .pdf, .docx or .html"  # for messages
 
 
@@ -49,6 +48,22 @@ def _is_word_zip(data: bytes) -> bool:
         return True  # a damaged Word file: let its reader say so
 
 
+def is_supported(path: Path) -> bool:
+    """Whether a reader handles ``path``'s extension."""
+    return path.suffix.lower() in BY_SUFFIX
+
+
+def check_supported(path: Path) -> str:
+    """The format ``path``'s extension names.
+
+    Raises:
+        IngestError: an extension no reader handles.
+    """
+    if not is_supported(path):
+        raise IngestError(f"{path}: unsupported file type {path.suffix or '(none)'}; use {KINDS}")
+    return BY_SUFFIX[path.suffix.lower()]
+
+
 def reader_for(path: Path, data: bytes) -> Reader:
     """The reader for ``path`` given its bytes ``data``.
 
@@ -56,9 +71,7 @@ def reader_for(path: Path, data: bytes) -> Reader:
         DamagedFileError: a .pdf or .docx whose bytes are another format.
         IngestError: an extension no reader handles.
     """
-    named = BY_SUFFIX.get(path.suffix.lower())
-    if named is None:
-        raise IngestError(f"{path}: unsupported file type {path.suffix or '(none)'}; use {KINDS}")
+    named = check_supported(path)
     if not data:
         raise IngestError(f"{path}: file is empty; nothing to index")
     found = sniff(data)
