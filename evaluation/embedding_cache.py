@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import Embedder
+from index.embedding import Embedder
 
 
 def cached_embeddings(
