@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 $(MODEL): $(STAMP)
-	$(PY) -m index.e5_convert $(dir $@)
+	$(PY) -m models.e5_convert $(dir $@)
 
 browser:
 	@command -v chromium >/dev/null && fc-list | grep -qi "noto.*cjk" || { \
@@ -52,7 +52,7 @@ bench: setup
 	$(VENV)/bin/python -m bench
 
 check: setup
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy briefqa ingest index service evaluation
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy briefqa ingest index service evaluation models
 
 # Refresh the pins after changing dependencies in pyproject.toml.
 lock:

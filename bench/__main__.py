@@ -25,9 +25,9 @@ from bench.peer import peer_python, run_peer
 from bench.report import table, write_json
 from bench.scale import SIZES, bm25_at, check_synthetic_bm25, dense_at
 from bench.vectors import cached_vectors
-from briefqa.runtime import make_analyzer, make_embedder, model_path
+from briefqa.runtime import embedder_spec, make_analyzer, make_embedder
 from briefqa.settings import Settings
-from index.embedder import on_model_thread
+from index.embedding import model_path, on_model_thread, prompts
 
 SERVERS = {
     "torch-batching": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "2"},
@@ -58,7 +58,8 @@ def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dic
     settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
     cmrc = load_cmrc()
     results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
-    bare = load_bare_model(model_path(settings))
+    bare = load_bare_model(model_path(embedder_spec(settings)))
+    query_prefix, _ = prompts(bare, settings.query_prefix, settings.passage_prefix)
     traced = Traced(bare)
     say("ingest")
     embedder = make_embedder(settings)
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dic
         with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
             port, pid, ready_s = served
             on_torch = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"] == "torch"
-            floor = (lambda q, model=traced: encode_ms(model, settings.query_prefix + q)) if on_torch else None
+            floor = (lambda q, model=traced: encode_ms(model, query_prefix + q)) if on_torch else None
             results["service"][name] = {
                 "ready_s": ready_s,
                 **measure_service(port, pid, distinct_questions(cmrc, 1600), floor=floor),
@@ -103,8 +104,9 @@ def _current_index(settings: Settings, embedder: Any) -> Any:
 def scale(settings: Settings, bare: Any, cmrc: Any, sizes: list[int]) -> dict[str, Any]:
     real = cmrc.first(10_000)
     cache = BENCH_DIR / "cache"
-    vectors = on_model_thread(cached_vectors, bare, real.sentences, settings.passage_prefix, cache)
-    queries = on_model_thread(cached_vectors, bare, real.questions[:200], settings.query_prefix, cache)
+    query_prefix, passage_prefix = prompts(bare, settings.query_prefix, settings.passage_prefix)
+    vectors = on_model_thread(cached_vectors, bare, real.sentences, passage_prefix, cache)
+    queries = on_model_thread(cached_vectors, bare, real.questions[:200], query_prefix, cache)
     analyzer = make_analyzer(settings)
     units = [analyzer.units_of(s) for s in cmrc.sentences]
     question_units = [analyzer.units_of(q) for q in cmrc.questions[:200]]
@@ -134,7 +136,7 @@ def peer(settings: Settings, cmrc: Any, sentences: int) -> dict[str, Any]:
     try:
         python = peer_python()
         assert python is not None
-        return run_peer(python, Path(model_path(settings)), cmrc.first(sentences), BENCH_DIR)
+        return run_peer(python, Path(model_path(embedder_spec(settings))), cmrc.first(sentences), BENCH_DIR)
     except (subprocess.CalledProcessError, RuntimeError, OSError) as err:
         return {"error": str(err)[-1500:]}
 

@@ -18,7 +18,7 @@ from bench.timing import memory_mb, percentiles, time_each, timed
 from briefqa.runtime import make_embedder, make_searcher
 from briefqa.settings import Settings
 from index.dense import DenseIndex
-from index.embedder import Embedder
+from index.embedding import Embedder
 from index.keyword import KeywordIndex
 from index.passage_index import PassageIndex
 from index.sentence_vectors import sentences_of

@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from bench.timing import percentiles, time_each, timed
-from index.embedder import TracedForward, on_model_thread
+from index.embedding import TracedForward, on_model_thread
 
 BATCH_SIZES = (1, 4, 16, 32)
 
@@ -25,7 +25,7 @@ def load_bare_model(path: str) -> Any:
 
 
 class Traced:
-    """The same model with the forward pass briefqa uses (``index.embedder.TracedForward``), behind
+    """The same model with the forward pass briefqa uses (``index.embedding.TracedForward``), behind
     sentence-transformers' ``encode`` signature, so the floor is measured on what we run too."""
 
     def __init__(self, model: Any) -> None:

@@ -12,7 +12,7 @@ from bench.timing import timed
 from briefqa.runtime import make_analyzer, make_builder
 from briefqa.settings import Settings
 from index.builder import embedding_text
-from index.embedder import Embedder
+from index.embedding import Embedder, prompts
 from index.passage_index import PassageIndex
 
 
@@ -38,8 +38,9 @@ def measure_ingest(
         "version": report.version,
     }
     texts = [embedding_text(p) for p in index.passages]
-    bare = measure_bare_batch(bare_model, texts, settings.passage_prefix)
-    traced = measure_bare_batch(traced_model, texts, settings.passage_prefix)
+    _, passage_prefix = prompts(bare_model, settings.query_prefix, settings.passage_prefix)
+    bare = measure_bare_batch(bare_model, texts, passage_prefix)
+    traced = measure_bare_batch(traced_model, texts, passage_prefix)
     fastest = max(bare["passages_per_s"], traced["passages_per_s"])
     return {
         "ingest": ingest,

@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     batch_wait_ms: float = Field(
         2.0, ge=0, le=50, description="Under load, how long a query batch waits for more; 0 turns batching off."
     )
-    query_prefix: str = "query: "
-    passage_prefix: str = "passage: "
+    query_prefix: str | None = Field(None, description="Put before questions instead of the model's query prompt.")
+    passage_prefix: str | None = Field(None, description="Put before passages instead of the model's document prompt.")
     user_dict: Path | None = Field(None, description="Extra jieba dictionary file (word [freq] [tag] per line).")
     max_chars: int = Field(300, ge=40, le=4000, description="Largest passage, in characters.")
     overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by consecutive passages.")

@@ -10,7 +10,7 @@ from rich.text import Text
 from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
 from index.answering import answer_question
-from index.embedder import Embedder
+from index.embedding import Embedder
 from index.store import IndexMissingError
 from service.responses import answer_out, passages_out
 

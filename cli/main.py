@@ -40,7 +40,7 @@ def _settings() -> Settings:
 
 def _embedder(settings: Settings):  # type: ignore[no-untyped-def]
     from briefqa.runtime import make_embedder
-    from index.e5_convert import ModelConversionError
+    from models.e5_convert import ModelConversionError
 
     try:
         return make_embedder(settings)
@@ -55,12 +55,12 @@ def _sync(
     remove_missing: bool = False,
     embedder=None,  # type: ignore[no-untyped-def]
 ) -> SyncReport:
-    from briefqa.runtime import LazyEmbedder, make_builder
-    from index.e5_convert import ModelConversionError
+    from briefqa.runtime import make_builder, make_lazy_embedder
     from index.store import IndexStoreError
     from ingest.pipeline import IngestError
+    from models.e5_convert import ModelConversionError
 
-    builder = make_builder(settings, embedder or LazyEmbedder(settings))
+    builder = make_builder(settings, embedder or make_lazy_embedder(settings))
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("embedding passages", total=None)
 
@@ -174,9 +174,9 @@ def serve(
     settings = _settings()
     if settings.host not in ("127.0.0.1", "localhost", "::1") and not settings.api_keys:
         _fail(f"refusing to listen on {settings.host} without API keys: set BRIEFQA_API_KEYS or bind 127.0.0.1")
-    from briefqa.runtime import LazyEmbedder
+    from briefqa.runtime import make_lazy_embedder
 
-    embedder = LazyEmbedder(settings)
+    embedder = make_lazy_embedder(settings)
     source = corpus or settings.corpus_dir
     err.print(f"index: {_sync(settings, [source], embedder=embedder).summary()}", highlight=False)
     application = create_app(settings, embedder)

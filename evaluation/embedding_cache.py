@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedder import Embedder
+from index.embedding import Embedder
 from text.progress import Progress, no_progress
 
 

@@ -13,7 +13,7 @@ from evaluation.metrics import EvalResult, run_eval
 from evaluation.questions import Question, load_beir_corpus
 from index.builder import embedding_text
 from index.dense import DenseIndex
-from index.embedder import Embedder
+from index.embedding import Embedder
 from index.keyword import KeywordIndex
 from index.passage_index import PassageIndex
 from index.search import MODES, Searcher

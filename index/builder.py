@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from index.dense import DenseIndex
-from index.embedder import Embedder, in_length_order
+from index.embedding import Embedder, in_length_order
 from index.keyword import KeywordIndex
 from index.passage_index import PassageIndex
 from index.store import IndexMismatchError, IndexMissingError, open_version, write_version

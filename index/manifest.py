@@ -14,7 +14,7 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ingest.pipeline import file_sha256
+from text.files import file_sha256
 
 MANIFEST = "manifest.json"
 FORMAT = 2

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from index.embedder import Embedder, submit_queries
+from index.embedding import Embedder, submit_queries
 from index.evidence import lexical_terms, passage_evidence, wanted_shape
 from index.fusion import FusionSettings, fuse_rankings, min_max
 from index.passage_index import PassageIndex

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from index.embedder import Embedder
+from index.embedding import Embedder
 from ingest.documents import Passage
 from text.sentences import passage_sentences
 

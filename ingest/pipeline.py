@@ -13,6 +13,7 @@ from ingest.metadata import extract_metadata
 from ingest.readers import KINDS, IngestError, check_supported, is_supported, reader_for
 from ingest.readers.pages import join_pages, page_at
 from ingest.structure import blocks
+from text.files import file_sha256 as file_sha256  # re-exported for index.builder (owned by text.files)
 
 __all__ = [
     "IngestError",
@@ -62,15 +63,6 @@ def _is_briefing(relative: Path) -> bool:
 def doc_id_for(path: Path) -> str:
     """A stable, URL-safe id from the file name (Chinese letters are kept)."""
     return _DOC_ID.sub("-", path.stem).strip("-.") or "document"
-
-
-def file_sha256(path: Path) -> str:
-    """The content hash that tells an unchanged file from a changed one (the file's bytes)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_document(path: Path, chunking: ChunkSettings, doc_id: str | None = None) -> IngestedDocument:

@@ -14,7 +14,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from briefqa import __version__
 from briefqa.settings import PROJECT_ROOT, Settings
-from index.embedder import Embedder
+from index.embedding import Embedder
 from service import documents_routes, routes
 from service.errors import error_response, install_error_handlers
 from service.limits import BodyLimit, ConcurrencyLimit, RateLimiter

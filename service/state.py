@@ -20,7 +20,7 @@ from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
 from index.answering import answer_question
 from index.builder import IndexBuilder, check_compatible
-from index.embedder import Embedder
+from index.embedding import Embedder
 from index.passage_index import PassageIndex
 from index.search import Searcher
 from index.sentence_vectors import SentenceVectors, sentences_of

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from briefqa.settings import PROJECT_ROOT, Settings
-from index.embedder import Embedder, HashingEmbedder
+from index.embedding import Embedder
+from tests.fakes import HashingEmbedder
 
 BRIEFING = PROJECT_ROOT / "data" / "briefings" / "lingdao-xuekan-2025-06.txt"
 

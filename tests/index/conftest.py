@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from briefqa.runtime import make_builder, make_searcher
-from index.embedder import HashingEmbedder
 from index.search import Searcher
 from tests.conftest import BRIEFING, settings_for
+from tests.fakes import HashingEmbedder
 
 
 @pytest.fixture(scope="module")

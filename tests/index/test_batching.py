@@ -8,7 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from index.embedder import BatchingEmbedder, HashingEmbedder, QueryCache, on_model_thread
+from index.embedding import BatchingEmbedder, QueryCache, on_model_thread
+from tests.fakes import HashingEmbedder
 
 QUESTIONS = [f"第{i}条：社区治理如何推进？" for i in range(8)]
 

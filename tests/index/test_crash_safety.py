@@ -30,10 +30,10 @@ import pytest
 from briefqa.runtime import make_builder
 from briefqa.settings import PROJECT_ROOT, Settings
 from index.builder import IndexBuilder
-from index.embedder import HashingEmbedder
 from index.passage_index import PassageIndex
 from index.store import IndexWriteError, current_version, list_versions, open_version
 from tests.conftest import BRIEFING, serve_in_thread, settings_for
+from tests.fakes import HashingEmbedder
 
 KILLS = 20
 DIMENSION = 384  # the real model's, so the files are the real model's size
@@ -49,7 +49,7 @@ from pathlib import Path
 import index.builder as builder_module
 from briefqa.runtime import make_builder
 from briefqa.settings import Settings
-from index.embedder import HashingEmbedder
+from tests.fakes import HashingEmbedder
 
 builder = make_builder(Settings(), HashingEmbedder(int(sys.argv[2])))
 builder.analyzer.units_of("预热")

@@ -6,9 +6,9 @@ import threading
 
 import numpy as np
 
-from index.embedder import HashingEmbedder
 from index.sentence_vectors import SentenceVectors, sentences_of
 from ingest.documents import Passage
+from tests.fakes import HashingEmbedder
 
 
 class Counting(HashingEmbedder):

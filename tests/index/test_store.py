@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from index.builder import IndexBuilder
-from index.embedder import HashingEmbedder
 from index.manifest import MANIFEST, seal
 from index.passage_index import PassageIndex
 from index.store import (
@@ -28,6 +27,7 @@ from index.store import (
 )
 from ingest.chunking import ChunkSettings
 from tests.conftest import BRIEFING
+from tests.fakes import HashingEmbedder
 from text.terms import Analyzer
 
 EXTRA = "# 广州低空经济简报\n\n广州发布低空经济发展实施方案，支持无人机物流与城市空中交通试点。\n"

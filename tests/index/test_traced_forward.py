@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from index.embedder import Embedder, TracedForward, on_model_thread
+from index.embedding import Embedder, TracedForward, on_model_thread
 
 TEXTS = [
     "query: 广州",
@@ -75,7 +75,7 @@ def test_a_model_that_cannot_be_traced_keeps_the_eager_pass() -> None:
 
 
 def test_in_length_order_batches_short_texts_together_and_returns_the_callers_order() -> None:
-    from index.embedder import in_length_order
+    from index.embedding import in_length_order
 
     texts = ["ccc", "a", "bbbbb", "dd"]
     calls: list[list[str]] = []

@@ -7,7 +7,7 @@ import pytest
 
 from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
-from index.embedder import Embedder
+from index.embedding import Embedder
 from text.sentences import sentence_spans
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ from evaluation.questions import load_questions
 from evaluation.report import write_report
 from evaluation.runner import evaluate
 from index.answering import answer_question
-from index.embedder import Embedder
+from index.embedding import Embedder
 
 pytestmark = pytest.mark.slow
 QUESTIONS = PROJECT_ROOT / "evaluation" / "questions"

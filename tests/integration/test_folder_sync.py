@@ -17,13 +17,13 @@ import pytest
 from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
 from index.builder import IndexBuilder, SyncReport
-from index.embedder import HashingEmbedder
 from index.search import Filters
 from index.store import current_version
 from ingest.cleaning import clean_text
 from ingest.readers import DamagedFileError, NoTextLayerError
 from tests.briefing_files import write_docx, write_pdf, write_scanned_pdf
 from tests.conftest import BRIEFING, settings_for
+from tests.fakes import HashingEmbedder
 
 ISSUE_7 = """市管重点新型智库
 

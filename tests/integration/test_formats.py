@@ -13,7 +13,7 @@ import pytest
 
 from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
-from index.embedder import Embedder
+from index.embedding import Embedder
 from index.search import Searcher
 from ingest.cleaning import clean_text
 from tests.briefing_files import Typeset, write_docx, write_pdf

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from index.embedder import HashingEmbedder
 from tests.conftest import BRIEFING, settings_for
+from tests.fakes import HashingEmbedder
 
 
 @pytest.fixture(scope="session")

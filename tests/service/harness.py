@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from briefqa.settings import Settings
-from index.embedder import Embedder
+from index.embedding import Embedder
 from tests.conftest import serve_in_thread
 
 READ_KEY = "read-key-7f3a9c1e5b"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from index.embedder import HashingEmbedder
 from service.app import create_app
 from tests.conftest import settings_for
+from tests.fakes import HashingEmbedder
 from tests.service.harness import BRIEFING_ID, error_of
 from text.normalize import normalize
 

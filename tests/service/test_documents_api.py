@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from briefqa.settings import Settings
-from index.embedder import Embedder, HashingEmbedder
+from index.embedding import Embedder
 from index.store import list_versions
 from tests.conftest import settings_for
+from tests.fakes import HashingEmbedder
 from tests.service.harness import ADMIN_KEY, BRIEFING_ID, READ_KEY, error_of, serving
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}

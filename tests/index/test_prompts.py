@@ -1,0 +1,48 @@
+"""Questions and passages get the model's own prompts unless settings override them."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from briefqa.runtime import embedder_spec
+from briefqa.settings import Settings
+from index.embedding import BUNDLED_MODEL_ID, Embedder, prompts
+
+E5 = SimpleNamespace(prompts={"query": "query: ", "document": "passage: "})
+
+
+def test_the_model_prompts_are_used_when_nothing_overrides_them() -> None:
+    assert prompts(E5) == ("query: ", "passage: ")
+
+
+def test_a_setting_overrides_the_model_prompt_even_when_empty() -> None:
+    assert prompts(E5, "问：", None) == ("问：", "passage: ")
+    assert prompts(E5, None, "") == ("query: ", "")
+
+
+def test_the_passage_prompt_is_found_under_the_names_sentence_transformers_tries() -> None:
+    assert prompts(SimpleNamespace(prompts={"query": "q: ", "passage": "p: "})) == ("q: ", "p: ")
+    assert prompts(SimpleNamespace(prompts={"corpus": "c: ", "document": "d: "})) == ("", "d: ")
+
+
+def test_a_model_without_prompts_gets_no_prefix() -> None:
+    assert prompts(SimpleNamespace(prompts={})) == ("", "")
+
+
+def test_default_settings_leave_the_prompts_to_the_bundled_model() -> None:
+    spec = embedder_spec(Settings())
+    assert (spec.model, spec.query_prefix, spec.passage_prefix) == (None, None, None)
+    assert spec.model_id == BUNDLED_MODEL_ID == "intfloat/multilingual-e5-small"
+
+
+@pytest.mark.slow
+def test_the_bundled_model_embeds_with_the_e5_prefixes(real_embedder: Embedder) -> None:
+    """The prompts the converted model declares are exactly the prefixes e5 was trained with."""
+    inner = real_embedder.inner  # type: ignore[attr-defined]
+    assert (inner.query_prefix, inner.passage_prefix) == ("query: ", "passage: ")
+    question, passage = "提示词是否与原来相同？", "广州设立规模100亿元的天使母基金。"
+    np.testing.assert_allclose(inner.embed_queries([question]), inner._encode(["query: " + question]), atol=1e-6)
+    np.testing.assert_allclose(inner.embed_passages([passage]), inner._encode(["passage: " + passage]), atol=1e-6)
