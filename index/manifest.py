@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,17 +38,13 @@ class FileRecord:
         return cls(entry.get("sha256", ""), entry.get("bytes")) if isinstance(entry, dict) else cls(entry)
 
 
+# Records whose JSON object holds exactly their fields, in this order (``asdict`` and ``cls(**body)``).
 @dataclass(frozen=True)
 class ModelInfo:
+    """The embedding model a version's vectors come from."""
+
     id: str
     dimension: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "dimension": self.dimension}
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> ModelInfo:
-        return cls(body["id"], body["dimension"])
 
 
 @dataclass(frozen=True)
@@ -58,25 +54,13 @@ class SourceRecord:
     source: str
     sha256: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "sha256": self.sha256}
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> SourceRecord:
-        return cls(body["source"], body["sha256"])
-
 
 @dataclass(frozen=True)
 class Counts:
+    """How many documents and passages a version holds; checked against its files when it loads."""
+
     documents: int
     passages: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"documents": self.documents, "passages": self.passages}
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> Counts:
-        return cls(body["documents"], body["passages"])
 
 
 @dataclass(frozen=True)
@@ -88,7 +72,7 @@ class BuildSettings:
     keyword_units: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"model": self.model.to_json(), "chunking": dict(self.chunking), "keyword_units": self.keyword_units}
+        return {"model": asdict(self.model), "chunking": dict(self.chunking), "keyword_units": self.keyword_units}
 
 
 @dataclass(frozen=True)
@@ -111,12 +95,12 @@ class Manifest:
 
     def to_json(self) -> dict[str, Any]:
         described = {
-            "model": _json_of(self.model, ModelInfo.to_json),
+            "model": _json_of(self.model, asdict),
             "chunking": _json_of(self.chunking, dict),
             "keyword_units": self.keyword_units,
             "created": self.created,
-            "sources": _json_of(self.sources, lambda s: {k: v.to_json() for k, v in s.items()}),
-            "counts": _json_of(self.counts, Counts.to_json),
+            "sources": _json_of(self.sources, lambda s: {k: asdict(v) for k, v in s.items()}),
+            "counts": _json_of(self.counts, asdict),
             "dense_index": _json_of(self.dense_index, dict),
         }
         body = {key: value for key, value in described.items() if value is not None}
@@ -131,12 +115,12 @@ class Manifest:
         return cls(
             version=body["version"],
             files={name: FileRecord.from_json(entry) for name, entry in body["files"].items()},
-            model=_parsed(body, "model", ModelInfo.from_json),
+            model=_parsed(body, "model", lambda m: ModelInfo(**m)),
             chunking=_parsed(body, "chunking", dict),
             keyword_units=body.get("keyword_units"),
             created=body.get("created"),
-            sources=_parsed(body, "sources", lambda s: {k: SourceRecord.from_json(v) for k, v in s.items()}),
-            counts=_parsed(body, "counts", Counts.from_json),
+            sources=_parsed(body, "sources", lambda s: {k: SourceRecord(**v) for k, v in s.items()}),
+            counts=_parsed(body, "counts", lambda c: Counts(**c)),
             dense_index=_parsed(body, "dense_index", dict),
             format=body["format"],
             checksum=body.get("checksum"),

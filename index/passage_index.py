@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -90,7 +90,7 @@ class PassageIndex:
             raise IndexCorruptError.of(
                 folder / "dense.faiss", f"holds {self.dense.size} vectors for {len(self.passages)} passages"
             )
-        counts = self.manifest.counts.to_json() if self.manifest.counts else {}
+        counts = asdict(self.manifest.counts) if self.manifest.counts else {}
         found = {"documents": len(self.documents), "passages": len(self.passages)}
         if any(counts.get(key, value) != value for key, value in found.items()):
             raise IndexCorruptError.of(

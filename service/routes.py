@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -64,6 +65,7 @@ async def json_only(request: Request) -> None:
 
 
 ServedDep = Annotated[Served, Depends(served)]
+json_post = partial(router.post, dependencies=[Depends(json_only)])  # a route whose body is JSON
 DocIdPath = Annotated[DocId, Path(description="A document id, as listed by GET /v1/documents.")]
 
 
@@ -100,12 +102,7 @@ def document_not_found(doc_id: str) -> ApiError:
     return ApiError(404, "document_not_found", f"no document {echo(doc_id)}; list them with GET /v1/documents")
 
 
-@router.post(
-    "/ask",
-    response_model=AskOut,
-    dependencies=[Depends(json_only)],
-    summary="Ask a question: the answer sentence and ranked, cited passages",
-)
+@json_post("/ask", response_model=AskOut, summary="Ask a question: the answer sentence and ranked, cited passages")
 def ask(body: AskIn, current: ServedDep) -> AskOut:
     started = time.perf_counter()
     result = _search(body, current)
@@ -114,12 +111,7 @@ def ask(body: AskIn, current: ServedDep) -> AskOut:
     return AskOut(answer=answered, abstained=abstained, **_retrieved(body, current, result, answer, started))
 
 
-@router.post(
-    "/search",
-    response_model=SearchOut,
-    dependencies=[Depends(json_only)],
-    summary="The same retrieval as /v1/ask, without answer extraction",
-)
+@json_post("/search", response_model=SearchOut, summary="The same retrieval as /v1/ask, without answer extraction")
 def search(body: AskIn, current: ServedDep) -> SearchOut:
     started = time.perf_counter()
     result = _search(body, current)
