@@ -11,14 +11,11 @@ from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
 from index.answering import answer_question
 from index.embedding import Embedder
-from index.store import IndexMissingError
 from service.responses import answer_out, passages_out
 
 
 def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, mode: str) -> dict[str, Any]:
-    index = make_builder(settings, embedder).current()
-    if index is None:
-        raise IndexMissingError(f"no index at {settings.index_dir}: run `briefqa ingest PATH` first")
+    index = make_builder(settings, embedder).load()
     searcher = make_searcher(settings, index, embedder)
     result = searcher.search(question, top_k, mode)
     answer, abstained = answer_question(question, result, searcher)

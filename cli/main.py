@@ -14,7 +14,7 @@ from rich.progress import Progress
 from briefqa.settings import Settings
 
 if TYPE_CHECKING:
-    from index.builder import SyncReport
+    from index.sync import SyncReport
 
 app = typer.Typer(help="briefqa: ask Chinese policy briefings questions, get cited passages.", no_args_is_help=True)
 err = Console(stderr=True)

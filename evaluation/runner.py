@@ -15,10 +15,10 @@ from index.builder import embedding_text
 from index.dense import DenseIndex
 from index.embedding import Embedder
 from index.keyword import KeywordIndex
+from index.manifest import Manifest
 from index.passage_index import PassageIndex
 from index.search import MODES, Searcher
 from index.sentence_vectors import sentences_of
-from index.store import IndexMissingError
 from ingest.documents import Document, Passage
 from text.normalize import simplify
 
@@ -52,7 +52,7 @@ def beir_index(folder: Path, embedder: Embedder, settings: Settings, cache_dir: 
     analyzer = make_analyzer(settings)
     keyword = KeywordIndex.build([analyzer.units_of(t) for t in texts])
     return PassageIndex(
-        documents, passages, vectors, DenseIndex.build(vectors), keyword, {"version": f"beir:{folder.name}"}
+        documents, passages, vectors, DenseIndex.build(vectors), keyword, Manifest(version=f"beir:{folder.name}")
     )
 
 
@@ -65,9 +65,7 @@ def evaluate(
     if source.is_dir():
         index = beir_index(source, embedder, settings, cache_dir)
     else:
-        index = make_builder(settings, embedder).current()  # type: ignore[assignment]
-        if index is None:
-            raise IndexMissingError(f"no index at {settings.index_dir}: run `briefqa ingest PATH` first")
+        index = make_builder(settings, embedder).load()
     searcher: Searcher = make_searcher(settings, index, embedder)
     if "hybrid" in modes and settings.rerank_depth > 1:  # its re-ranking reads sentence vectors: embed once, on disk
         texts = list(dict.fromkeys(text for _, text in sentences_of(index.passages)))

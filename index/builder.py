@@ -1,4 +1,7 @@
-"""Build and update index versions: ingest what changed, reuse what did not, swap atomically."""
+"""Build and update index versions: embed what changed, reuse the vectors of what did not, swap atomically.
+
+Which documents a version holds is planned in ``index.sync``; this module embeds, indexes and writes.
+"""
 
 from __future__ import annotations
 
@@ -6,47 +9,25 @@ import fcntl
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from index.dense import DenseIndex
 from index.embedding import Embedder, in_length_order
+from index.errors import IndexMissingError
 from index.keyword import KeywordIndex
+from index.manifest import BuildSettings, Counts, Manifest, ModelInfo, SourceRecord
 from index.passage_index import PassageIndex
-from index.store import IndexMismatchError, IndexMissingError, open_version, write_version
+from index.store import open_version, write_version
+from index.sync import SyncReport, gone_sources, merged, read_changed, without
 from ingest.chunking import ChunkSettings
-from ingest.documents import Document, Passage
-from ingest.pipeline import IngestedDocument, IngestError, file_sha256, find_sources, read_document, with_doc_id
+from ingest.documents import Passage
+from ingest.pipeline import IngestedDocument, find_sources
 from text.terms import Analyzer
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-@dataclass
-class SyncReport:
-    """What one ingest did; ``version`` is None when nothing changed."""
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # why each unreadable file in a folder was left out
-    embedded_passages: int = 0
-    version: str | None = None
-
-    def summary(self) -> str:
-        return (
-            f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed, {len(self.skipped)} skipped; {self.embedded_passages} passages embedded"
-            + (f"; index version {self.version}" if self.version else "; index unchanged")
-        )
-
-
-class LastDocumentError(ValueError):
-    """Removing these documents would leave no document at all; nothing was written."""
 
 
 class IndexBuilder:
@@ -57,22 +38,28 @@ class IndexBuilder:
     ) -> None:
         self.root, self.embedder, self.analyzer, self.chunking, self.keep = root, embedder, analyzer, chunking, keep
 
-    def settings(self) -> dict[str, Any]:
+    def settings(self) -> BuildSettings:
         """What an index must have been built with to be used with these settings."""
-        return {
-            "model": {"id": self.embedder.model_id, "dimension": self.embedder.dimension},
-            "chunking": asdict(self.chunking),
-            "keyword_units": "+".join(self.analyzer.units),
-        }
+        model = ModelInfo(self.embedder.model_id, self.embedder.dimension)
+        return BuildSettings(model, asdict(self.chunking), "+".join(self.analyzer.units))
+
+    def load(self, version: str | None = None) -> PassageIndex:
+        """A committed version (the current one by default), verified and checked against these settings.
+
+        Raises:
+            IndexMissingError: nothing was ever committed here.
+            IndexCorruptError, IndexMismatchError: the version is damaged, or built otherwise.
+        """
+        folder, manifest = open_version(self.root, version)
+        manifest.check_built_with(self.settings(), self.root)
+        return PassageIndex.load(folder, manifest)
 
     def current(self) -> PassageIndex | None:
         """The current version if there is one, checked against these settings."""
         try:
-            folder, manifest = open_version(self.root)
+            return self.load()
         except IndexMissingError:
             return None
-        check_compatible(manifest, self.settings(), self.root)
-        return PassageIndex.load(folder, manifest)
 
     def sync(
         self, paths: list[Path], remove_missing: bool = False, rebuild: bool = False, progress: Progress | None = None
@@ -90,34 +77,10 @@ class IndexBuilder:
         folders = [p.resolve() for p in paths if p.is_dir()]
         with self._lock():
             old = None if rebuild else self.current()
-            known = {d.source: d for d in old.documents.values()} if old else {}
             report = SyncReport()
-            incoming = self._read_changed(sources, known, folders, report)
-            seen = {str(source) for source in sources}
-            gone = {
-                d.source
-                for d in known.values()
-                if d.source not in seen and (remove_missing or any(_is_inside(d.source, f) for f in folders))
-            }
+            incoming = read_changed(sources, folders, old, self.chunking, report)
+            gone = gone_sources(sources, folders, old, remove_missing)
             return self._update(incoming, progress, old, gone, report)
-
-    def _read_changed(
-        self, sources: list[Path], known: dict[str, Document], folders: list[Path], report: SyncReport
-    ) -> list[IngestedDocument]:
-        """Read the new and changed files; note the unchanged (by content hash) and the unreadable ones."""
-        incoming: list[IngestedDocument] = []
-        for source in sources:
-            same = known.get(str(source))
-            if same and same.sha256 == file_sha256(source):
-                report.unchanged.append(same.doc_id)
-                continue
-            try:
-                incoming.append(read_document(source, self.chunking))
-            except IngestError as error:
-                if not any(source.is_relative_to(folder) for folder in folders):
-                    raise  # a file named on its own: all or nothing
-                report.skipped.append(f"{error} — skipped")
-        return incoming
 
     def add(self, document: IngestedDocument) -> SyncReport:
         with self._lock():
@@ -126,15 +89,9 @@ class IndexBuilder:
     def remove(self, doc_ids: list[str]) -> SyncReport:
         with self._lock():
             old = self.current()
-            report = SyncReport(removed=[d for d in doc_ids if old and d in old.documents])
-            if old and report.removed:
-                kept = [IngestedDocument(d, _passages_of(old, i)) for i, d in old.documents.items() if i not in doc_ids]
-                if not kept:
-                    raise LastDocumentError(
-                        f"{', '.join(report.removed)} would leave the index empty: add the replacement first, "
-                        "then remove it (the index keeps serving as it is)"
-                    )
-                report.version = self._write(kept, _vectors_by_passage(old), report, None)
+            kept, report = without(old, doc_ids)
+            if report.removed:
+                report.version = self._write(kept, _reusable(old, []), report, None)
             return report
 
     def _update(
@@ -146,27 +103,10 @@ class IndexBuilder:
         report: SyncReport | None = None,
     ) -> SyncReport:
         """Write a version with ``incoming`` added or updated and the documents of ``gone`` sources removed."""
-        existing = {d.doc_id: d for d in old.documents.values()} if old else {}
-        by_source = {d.source: d for d in existing.values()}
         report = report or SyncReport()
-        final: dict[str, IngestedDocument] = {i: IngestedDocument(d, _passages_of(old, i)) for i, d in existing.items()}
-        for item in incoming:
-            same_source = by_source.get(item.document.source)
-            if same_source and same_source.sha256 == item.document.sha256:
-                report.unchanged.append(same_source.doc_id)
-                continue
-            doc_id = same_source.doc_id if same_source else _free_id(item.document.doc_id, final, item.document.sha256)
-            item = item if item.document.doc_id == doc_id else with_doc_id(item, doc_id)
-            (report.changed if same_source else report.added).append(doc_id)
-            final[doc_id] = item
-        report.removed = [i for i, d in existing.items() if d.source in (gone or set())]
-        for doc_id in report.removed:
-            final.pop(doc_id)
-        if report.added or report.changed or report.removed:
-            reusable = _vectors_by_passage(old) if old else {}
-            for doc_id in report.changed:
-                reusable = {k: v for k, v in reusable.items() if not k.startswith(f"{doc_id}#")}
-            report.version = self._write(list(final.values()), reusable, report, progress)
+        final = merged(old, incoming, gone or set(), report)
+        if report.changes:
+            report.version = self._write(final, _reusable(old, report.changed), report, progress)
         return report
 
     def _write(
@@ -189,14 +129,20 @@ class IndexBuilder:
             dense=DenseIndex.build(vectors),
             keyword=KeywordIndex.build([self.analyzer.units_of(embedding_text(p)) for p in passages]),
         )
-        manifest = {
-            **self.settings(),
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "sources": {d.document.doc_id: {"source": d.document.source, "sha256": d.document.sha256} for d in docs},
-            "counts": {"documents": len(docs), "passages": len(passages)},
-            "dense_index": index.dense.describe(),
-        }
-        return write_version(self.root, index.save, manifest, self.keep)
+        return write_version(self.root, index.save, self._manifest(index), self.keep)
+
+    def _manifest(self, index: PassageIndex) -> Manifest:
+        """What the new version records about itself (``index.sealing`` adds its files)."""
+        settings = self.settings()
+        return Manifest(
+            model=settings.model,
+            chunking=settings.chunking,
+            keyword_units=settings.keyword_units,
+            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            sources={i: SourceRecord(d.source, d.sha256) for i, d in index.documents.items()},
+            counts=Counts(len(index.documents), len(index.passages)),
+            dense_index=index.dense.describe(),
+        )
 
     def _embed(self, passages: list[Passage], progress: Progress | None) -> np.ndarray:
         """Embed in calls of 64, shortest texts first (``in_length_order``: each call pads little, as
@@ -220,30 +166,12 @@ def embedding_text(passage: Passage) -> str:
     return f"{section}\n{passage.text}" if section and not passage.text.startswith(section) else passage.text
 
 
-def check_compatible(manifest: dict[str, Any], expected: dict[str, Any], root: Path) -> None:
-    for key, value in expected.items():
-        if manifest.get(key) != value:
-            raise IndexMismatchError(
-                f"index at {root} was built with {key}={manifest.get(key)}, but the settings ask for {value}: "
-                "re-ingest with `briefqa ingest --rebuild PATH`, or point BRIEFQA_DATA_DIR at a new folder"
-            )
-
-
-def _passages_of(index: PassageIndex | None, doc_id: str) -> list[Passage]:
-    return [p for p in index.passages if p.doc_id == doc_id] if index else []
-
-
-def _vectors_by_passage(index: PassageIndex) -> dict[str, np.ndarray]:
-    return {p.passage_id: index.vectors[i] for i, p in enumerate(index.passages)}
-
-
-def _free_id(doc_id: str, taken: dict[str, IngestedDocument], sha256: str) -> str:
-    return doc_id if doc_id not in taken else f"{doc_id}-{sha256[:8]}"
-
-
-def _is_inside(source: str, folder: Path) -> bool:
-    """Whether a document's source (a file path, or ``upload:NAME``) lies in ``folder``."""
-    return not source.startswith("upload:") and Path(source).is_relative_to(folder)
+def _reusable(old: PassageIndex | None, changed: list[str]) -> dict[str, np.ndarray]:
+    """The old version's vectors by passage id, but for those of ``changed`` documents (same ids, new text)."""
+    if old is None:
+        return {}
+    stale = {p.passage_id for doc_id in changed for p in old.passages_of(doc_id)}
+    return {p.passage_id: old.vectors[i] for i, p in enumerate(old.passages) if p.passage_id not in stale}
 
 
 def _empty(embedder: Embedder) -> np.ndarray:

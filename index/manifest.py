@@ -1,136 +1,193 @@
-"""The manifest of one index version: every file's size and sha256, and a checksum of its own.
+"""The manifest of one index version: what it was built with, every file's size and sha256, and a
+checksum of its own.
 
-A reader trusts a version only if its manifest is intact and every file on disk is exactly the
-one listed: FAISS and numpy load a byte-flipped file without complaint, so checksums are the
-only line of defence. Sizes are recorded as well so that a refusal can say *how* a file is
-damaged (empty, truncated, grown, altered), and the message always names the file.
+A reader trusts a version only if its manifest is intact and every file on disk is exactly the one
+listed (``index.sealing``). ``Manifest.to_json`` writes the keys in one fixed order, the order every
+briefqa since format 2 has written, so a version written today reads the same as one written before.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-from pathlib import Path, PurePosixPath
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
 
-from text.files import file_sha256
+from index.errors import REBUILD, IndexCorruptError, IndexMismatchError
 
 MANIFEST = "manifest.json"
 FORMAT = 2
-_REBUILD = "rebuild it with `briefqa ingest --rebuild PATH`"
+_READABLE = (1, FORMAT)  # format 1 listed each file by its sha256 alone and had no checksum of its own
+T = TypeVar("T")
 
 
-class IndexStoreError(Exception):
-    """Base for index problems a user can act on (the message says what to do)."""
+@dataclass(frozen=True)
+class FileRecord:
+    """One file of a version as it was sealed."""
+
+    sha256: str
+    size: int | None = None  # format 1 recorded only the digest
+
+    def to_json(self) -> dict[str, Any]:
+        return {"bytes": self.size, "sha256": self.sha256}
+
+    @classmethod
+    def from_json(cls, entry: Any) -> FileRecord:
+        return cls(entry.get("sha256", ""), entry.get("bytes")) if isinstance(entry, dict) else cls(entry)
 
 
-class IndexMissingError(IndexStoreError):
-    """Nothing was ever committed at the index folder."""
+# Records whose JSON object holds exactly their fields, in this order (``asdict`` and ``cls(**body)``).
+@dataclass(frozen=True)
+class ModelInfo:
+    """The embedding model a version's vectors come from."""
+
+    id: str
+    dimension: int
 
 
-class IndexCorruptError(IndexStoreError):
-    """A file of an index version is missing, unlisted, truncated or altered; the message names it."""
+@dataclass(frozen=True)
+class SourceRecord:
+    """Where a document came from and the sha256 of what was read."""
+
+    source: str
+    sha256: str
 
 
-class IndexMismatchError(IndexStoreError):
-    """The index was built with other settings or another format than this briefqa expects."""
+@dataclass(frozen=True)
+class Counts:
+    """How many documents and passages a version holds; checked against its files when it loads."""
+
+    documents: int
+    passages: int
 
 
-class IndexWriteError(IndexStoreError):
-    """A new version could not be written (disk full, permissions); the previous one stays current."""
+@dataclass(frozen=True)
+class BuildSettings:
+    """What an index must have been built with to be read with given settings."""
+
+    model: ModelInfo
+    chunking: Mapping[str, Any]  # compared whole, so an older layout of the settings is a mismatch
+    keyword_units: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": asdict(self.model), "chunking": dict(self.chunking), "keyword_units": self.keyword_units}
 
 
-def seal(folder: Path, manifest: dict[str, Any], version: str) -> None:
-    """Make ``folder`` durable: fsync every file, then write the manifest last, then fsync the folders."""
-    files: dict[str, dict[str, Any]] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        fsync_path(path)
-        files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
-    body = {**manifest, "format": FORMAT, "version": version, "files": files}
-    body["checksum"] = _checksum(body)
-    with (folder / MANIFEST).open("wb") as handle:
-        handle.write(json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8"))
-        handle.flush()
-        os.fsync(handle.fileno())
-    for directory in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
-        fsync_path(directory)
-    fsync_path(folder)
+@dataclass(frozen=True)
+class Manifest:
+    """One version's manifest. The builder fills in what the version holds; ``index.sealing.seal``
+    adds the version name, the files and the checksum. Absent parts (a format 1 manifest, a bare
+    version written by a test) are None and left out of the JSON."""
+
+    version: str = ""
+    files: Mapping[str, FileRecord] = field(default_factory=dict)
+    model: ModelInfo | None = None
+    chunking: Mapping[str, Any] | None = None
+    keyword_units: str | None = None
+    created: str | None = None
+    sources: Mapping[str, SourceRecord] | None = None
+    counts: Counts | None = None
+    dense_index: Mapping[str, Any] | None = None  # as ``DenseIndex.describe`` says: read by people, not code
+    format: int = FORMAT
+    checksum: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        described = {
+            "model": _json_of(self.model, asdict),
+            "chunking": _json_of(self.chunking, dict),
+            "keyword_units": self.keyword_units,
+            "created": self.created,
+            "sources": _json_of(self.sources, lambda s: {k: asdict(v) for k, v in s.items()}),
+            "counts": _json_of(self.counts, asdict),
+            "dense_index": _json_of(self.dense_index, dict),
+        }
+        body = {key: value for key, value in described.items() if value is not None}
+        body.update(format=self.format, version=self.version, files={n: f.to_json() for n, f in self.files.items()})
+        if self.checksum is not None:
+            body["checksum"] = self.checksum
+        return body
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> Manifest:
+        """Raises KeyError, TypeError, AttributeError or ValueError if ``body`` is not a manifest's layout."""
+        return cls(
+            version=body["version"],
+            files={name: FileRecord.from_json(entry) for name, entry in body["files"].items()},
+            model=_parsed(body, "model", lambda m: ModelInfo(**m)),
+            chunking=_parsed(body, "chunking", dict),
+            keyword_units=body.get("keyword_units"),
+            created=body.get("created"),
+            sources=_parsed(body, "sources", lambda s: {k: SourceRecord(**v) for k, v in s.items()}),
+            counts=_parsed(body, "counts", lambda c: Counts(**c)),
+            dense_index=_parsed(body, "dense_index", dict),
+            format=body["format"],
+            checksum=body.get("checksum"),
+        )
+
+    def sealed(self) -> Manifest:
+        """This manifest with its own checksum."""
+        return replace(self, checksum=_checksum(replace(self, checksum=None).to_json()))
+
+    def encode(self) -> bytes:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+
+    def check_built_with(self, expected: BuildSettings, root: Path) -> None:
+        """Refuse (IndexMismatchError) a version built with other settings than ``expected``."""
+        found = self.to_json()
+        for key, value in expected.to_json().items():
+            if found.get(key) != value:
+                raise IndexMismatchError(
+                    f"index at {root} was built with {key}={found.get(key)}, but the settings ask for {value}: "
+                    "re-ingest with `briefqa ingest --rebuild PATH`, or point BRIEFQA_DATA_DIR at a new folder"
+                )
 
 
-def read_manifest(folder: Path) -> dict[str, Any]:
+def read_manifest(folder: Path) -> Manifest:
     """Read and check a version's manifest (its own checksum, format and version name)."""
     path = folder / MANIFEST
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise _corrupt(path, f"cannot read the manifest ({err.strerror})") from err
+        raise IndexCorruptError.of(path, f"cannot read the manifest ({err.strerror})") from err
     if not raw:
-        raise _corrupt(path, "manifest is empty (0 bytes)")
+        raise IndexCorruptError.of(path, "manifest is empty (0 bytes)")
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
-        raise _corrupt(path, f"manifest is not valid JSON (truncated or garbled: {err})") from err
-    if not isinstance(body, dict):
-        raise _corrupt(path, "manifest is not a JSON object")
-    if body.get("format") not in (1, FORMAT):
-        found = body.get("format")
-        raise IndexMismatchError(f"{path}: index format {found!r}, but this briefqa reads {FORMAT}; {_REBUILD}")
-    if body.get("format") == FORMAT and body.get("checksum") != _checksum(body):
-        raise _corrupt(path, "manifest checksum mismatch (altered or corrupted)")
-    if body.get("version") != folder.name:
-        raise _corrupt(path, f"manifest is of version {body.get('version')!r}, not {folder.name}")
-    if not isinstance(body.get("files"), dict) or not body["files"]:
-        raise _corrupt(path, "manifest lists no files")
-    return body
-
-
-def verify_files(folder: Path, manifest: dict[str, Any]) -> None:
-    """Refuse a version unless every listed file matches and no unlisted file is present."""
-    listed: dict[str, Any] = manifest["files"]
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
-        if name != MANIFEST and name not in listed:
-            raise _corrupt(path, f"not listed in {MANIFEST} (a stray or injected file)")
-    for name, entry in sorted(listed.items()):
-        _verify_file(folder, name, entry if isinstance(entry, dict) else {"sha256": entry})
-
-
-def _verify_file(folder: Path, name: str, expected: dict[str, Any]) -> None:
-    relative = PurePosixPath(name)
-    if not name or relative.is_absolute() or ".." in relative.parts or name == MANIFEST:
-        raise _corrupt(folder / MANIFEST, f"lists {name[:60]!r}, not a file of this version")
-    path = folder / relative
+        raise IndexCorruptError.of(path, f"manifest is not valid JSON (truncated or garbled: {err})") from err
+    _check_body(path, folder.name, body)
     try:
-        size = path.stat().st_size
-        digest = file_sha256(path)
-    except FileNotFoundError as err:
-        raise _corrupt(path, f"missing from version {folder.name}") from err
-    except OSError as err:
-        raise _corrupt(path, f"cannot read ({err.strerror})") from err
-    want = expected.get("bytes")
-    if want is not None and size != want:
-        if size == 0:
-            raise _corrupt(path, f"file is empty (0 bytes, expected {want})")
-        if size < want:
-            raise _corrupt(path, f"file is truncated ({size} of {want} bytes)")
-        raise _corrupt(path, f"file has {size} bytes, expected {want} (grown or replaced)")
-    if digest != expected.get("sha256"):
-        raise _corrupt(path, "checksum mismatch (content altered or corrupted)")
+        return Manifest.from_json(body)
+    except (KeyError, TypeError, AttributeError, ValueError) as err:
+        raise IndexCorruptError.of(path, f"manifest is malformed ({type(err).__name__}: {err})") from err
 
 
-def _corrupt(path: Path, what: str) -> IndexCorruptError:
-    return IndexCorruptError(f"{path}: {what}; {_REBUILD}")
+def _check_body(path: Path, version: str, body: Any) -> None:
+    if not isinstance(body, dict):
+        raise IndexCorruptError.of(path, "manifest is not a JSON object")
+    if body.get("format") not in _READABLE:
+        found = body.get("format")
+        raise IndexMismatchError(f"{path}: index format {found!r}, but this briefqa reads {FORMAT}; {REBUILD}")
+    if body.get("format") == FORMAT and body.get("checksum") != _checksum(body):
+        raise IndexCorruptError.of(path, "manifest checksum mismatch (altered or corrupted)")
+    if body.get("version") != version:
+        raise IndexCorruptError.of(path, f"manifest is of version {body.get('version')!r}, not {version}")
+    if not isinstance(body.get("files"), dict) or not body["files"]:
+        raise IndexCorruptError.of(path, "manifest lists no files")
 
 
-def _checksum(body: dict[str, Any]) -> str:
+def _checksum(body: Mapping[str, Any]) -> str:
+    """The sha256 of the manifest's JSON without its checksum, keys sorted."""
     canonical = json.dumps({k: v for k, v in body.items() if k != "checksum"}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _json_of(value: T | None, to_json: Callable[[T], Any]) -> Any:
+    return None if value is None else to_json(value)
+
+
+def _parsed(body: Mapping[str, Any], key: str, parse: Callable[[Any], T]) -> T | None:
+    value = body.get(key)
+    return None if value is None else parse(value)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
 from index.dense import DenseIndex
+from index.errors import IndexCorruptError
 from index.keyword import KeywordIndex
-from index.manifest import MANIFEST, IndexCorruptError
+from index.manifest import MANIFEST, Manifest
 from ingest.documents import Document, Passage
 
 T = TypeVar("T")
@@ -29,11 +30,21 @@ class PassageIndex:
     vectors: np.ndarray
     dense: DenseIndex
     keyword: KeywordIndex
-    manifest: dict[str, Any] = field(default_factory=dict)
+    manifest: Manifest = field(default_factory=Manifest)
+    _by_doc: dict[str, list[Passage]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_doc = {}
+        for passage in self.passages:
+            self._by_doc.setdefault(passage.doc_id, []).append(passage)
 
     @property
     def version(self) -> str:
-        return str(self.manifest.get("version", "unsaved"))
+        return self.manifest.version or "unsaved"
+
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        """A document's passages in their order (none for an unknown id); a copy, so the index stays as it is."""
+        return list(self._by_doc.get(doc_id, ()))
 
     def save(self, folder: Path) -> None:
         _write_jsonl(folder / "documents.jsonl", [d.to_json() for d in self.documents.values()])
@@ -43,7 +54,7 @@ class PassageIndex:
         self.keyword.save(folder / "bm25")
 
     @classmethod
-    def load(cls, folder: Path, manifest: dict[str, Any]) -> PassageIndex:
+    def load(cls, folder: Path, manifest: Manifest) -> PassageIndex:
         """Load a verified version folder (see ``store.open_version``) fully into memory.
 
         Nothing is memory-mapped, so a loaded version keeps serving after its folder is pruned.
@@ -53,8 +64,8 @@ class PassageIndex:
                 the message names the file.
         """
         for name in REQUIRED:
-            if name not in manifest.get("files", {}):
-                raise _damaged(folder / MANIFEST, f"lists no {name}, so the version is incomplete")
+            if name not in manifest.files:
+                raise IndexCorruptError.of(folder / MANIFEST, f"lists no {name}, so the version is incomplete")
         documents = _parse(folder, "documents.jsonl", lambda path: [Document.from_json(d) for d in _read_jsonl(path)])
         passages = _parse(folder, "passages.jsonl", lambda path: [Passage.from_json(p) for p in _read_jsonl(path)])
         vectors = _parse(folder, "vectors.npy", lambda path: np.load(path, mmap_mode=None, allow_pickle=False))
@@ -66,31 +77,37 @@ class PassageIndex:
 
     def _check_consistent(self, folder: Path) -> None:
         """Refuse a version whose files each parse but do not belong together."""
-        dimension = self.manifest.get("model", {}).get("dimension")
+        dimension = self.manifest.model.dimension if self.manifest.model else None
         if self.vectors.ndim != 2 or len(self.vectors) != len(self.passages):
-            raise _damaged(folder / "vectors.npy", f"holds {self.vectors.shape}, not one vector per passage")
+            raise IndexCorruptError.of(
+                folder / "vectors.npy", f"holds {self.vectors.shape}, not one vector per passage"
+            )
         if dimension is not None and self.vectors.shape[1] != dimension:
-            raise _damaged(folder / "vectors.npy", f"vectors have {self.vectors.shape[1]} dimensions, not {dimension}")
+            raise IndexCorruptError.of(
+                folder / "vectors.npy", f"vectors have {self.vectors.shape[1]} dimensions, not {dimension}"
+            )
         if self.dense.size != len(self.passages):
-            raise _damaged(folder / "dense.faiss", f"holds {self.dense.size} vectors for {len(self.passages)} passages")
-        counts = self.manifest.get("counts", {})
+            raise IndexCorruptError.of(
+                folder / "dense.faiss", f"holds {self.dense.size} vectors for {len(self.passages)} passages"
+            )
+        counts = asdict(self.manifest.counts) if self.manifest.counts else {}
         found = {"documents": len(self.documents), "passages": len(self.passages)}
         if any(counts.get(key, value) != value for key, value in found.items()):
-            raise _damaged(folder / MANIFEST, f"counts {counts} disagree with the files, which hold {found}")
+            raise IndexCorruptError.of(
+                folder / MANIFEST, f"counts {counts} disagree with the files, which hold {found}"
+            )
         orphans = {p.doc_id for p in self.passages} - set(self.documents)
         if orphans:
-            raise _damaged(folder / "passages.jsonl", f"cites documents not in documents.jsonl: {sorted(orphans)[:3]}")
+            raise IndexCorruptError.of(
+                folder / "passages.jsonl", f"cites documents not in documents.jsonl: {sorted(orphans)[:3]}"
+            )
 
 
 def _parse(folder: Path, name: str, read: Callable[[Path], T]) -> T:
     try:
         return read(folder / name)
     except Exception as err:  # any parse failure means a damaged or foreign file
-        raise _damaged(folder / name, f"cannot be loaded ({type(err).__name__}: {str(err)[:200]})") from err
-
-
-def _damaged(path: Path, what: str) -> IndexCorruptError:
-    return IndexCorruptError(f"{path}: {what}; rebuild it with `briefqa ingest --rebuild PATH`")
+        raise IndexCorruptError.of(folder / name, f"cannot be loaded ({type(err).__name__}: {str(err)[:200]})") from err
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:

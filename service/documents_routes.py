@@ -17,12 +17,11 @@ from fastapi import APIRouter, Depends, File, Request, Response, UploadFile, sta
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
-from index.builder import LastDocumentError
 from index.store import IndexWriteError
-from ingest.chunking import ChunkSettings
+from index.sync import LastDocumentError
 from ingest.pipeline import IngestError, document_from_bytes
 from service.errors import ApiError, echo
-from service.routes import DocIdPath, document_summary, error_responses, get_state
+from service.routes import DocIdPath, document_not_found, document_summary, error_responses, get_state
 from service.schemas import DocumentSummary
 from service.security import UNAUTHORIZED, configured_keys, keys_match, presented_keys
 from service.state import IndexState
@@ -69,9 +68,8 @@ def _check_upload(name: str, data: bytes, limit: int) -> None:
 def _ingest(state: IndexState, name: str, data: bytes) -> str:
     """Read the upload as ``briefqa ingest`` reads a file, write a new index version holding it, serve it."""
     _check_upload(name, data, state.settings.max_upload_bytes)
-    chunking = ChunkSettings(state.settings.max_chars, state.settings.overlap_sentences)
     try:
-        upload = document_from_bytes(Path(name), data, f"upload:{name}", chunking)
+        upload = document_from_bytes(Path(name), data, f"upload:{name}", state.builder.chunking)
     except IngestError as err:
         raise ApiError(422, "unreadable_document", str(err)) from None
     with _writing():
@@ -122,6 +120,6 @@ async def delete_document(doc_id: DocIdPath, state: AdminDep) -> Response:
     with _writing():
         report = await run_in_threadpool(state.builder.remove, [doc_id])
     if not report.removed:
-        raise ApiError(404, "document_not_found", f"no document {echo(doc_id)}; list them with GET /v1/documents")
+        raise document_not_found(doc_id)
     await run_in_threadpool(state.refresh)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

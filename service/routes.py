@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from index.answering import answer_question
+from index.answering import Answer, answer_question
 from index.search import Filters, SearchResult
 from service.errors import ApiError, echo
 from service.responses import answer_out, passages_out
-from service.schemas import AskIn, AskOut, DocId, DocumentOut, DocumentPage, DocumentSummary, ErrorOut, SearchOut
+from service.schemas import (
+    AskIn,
+    AskOut,
+    DocId,
+    DocumentOut,
+    DocumentPage,
+    DocumentSummary,
+    ErrorOut,
+    PassageOut,
+    SearchOut,
+)
 from service.state import IndexState, Served
 
 
@@ -54,6 +65,7 @@ async def json_only(request: Request) -> None:
 
 
 ServedDep = Annotated[Served, Depends(served)]
+json_post = partial(router.post, dependencies=[Depends(json_only)])  # a route whose body is JSON
 DocIdPath = Annotated[DocId, Path(description="A document id, as listed by GET /v1/documents.")]
 
 
@@ -67,59 +79,55 @@ def _search(body: AskIn, current: Served) -> SearchResult:
     return current.searcher.search(body.question, body.top_k, body.mode, filters)
 
 
-def _took_ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)
+class Retrieved(TypedDict):
+    question: str
+    terms: list[str]
+    passages: list[PassageOut]
+    index_version: str
+    took_ms: float
 
 
-@router.post(
-    "/ask",
-    response_model=AskOut,
-    dependencies=[Depends(json_only)],
-    summary="Ask a question: the answer sentence and ranked, cited passages",
-)
+def _retrieved(body: AskIn, current: Served, result: SearchResult, answer: Answer | None, started: float) -> Retrieved:
+    """What /v1/ask and /v1/search both return about the retrieval."""
+    return {
+        "question": body.question,
+        "terms": result.terms,
+        "passages": passages_out(result, current.searcher.index.documents, answer),
+        "index_version": current.version,
+        "took_ms": round((time.perf_counter() - started) * 1000, 2),
+    }
+
+
+def document_not_found(doc_id: str) -> ApiError:
+    return ApiError(404, "document_not_found", f"no document {echo(doc_id)}; list them with GET /v1/documents")
+
+
+@json_post("/ask", response_model=AskOut, summary="Ask a question: the answer sentence and ranked, cited passages")
 def ask(body: AskIn, current: ServedDep) -> AskOut:
     started = time.perf_counter()
     result = _search(body, current)
     answer, abstained = answer_question(body.question, result, current.searcher)
-    return AskOut(
-        question=body.question,
-        terms=result.terms,
-        passages=passages_out(result, current.searcher.index.documents, answer),
-        answer=answer_out(answer),
-        abstained=abstained,
-        index_version=current.version,
-        took_ms=_took_ms(started),
-    )
+    answered = answer_out(answer)
+    return AskOut(answer=answered, abstained=abstained, **_retrieved(body, current, result, answer, started))
 
 
-@router.post(
-    "/search",
-    response_model=SearchOut,
-    dependencies=[Depends(json_only)],
-    summary="The same retrieval as /v1/ask, without answer extraction",
-)
+@json_post("/search", response_model=SearchOut, summary="The same retrieval as /v1/ask, without answer extraction")
 def search(body: AskIn, current: ServedDep) -> SearchOut:
     started = time.perf_counter()
     result = _search(body, current)
-    return SearchOut(
-        question=body.question,
-        terms=result.terms,
-        passages=passages_out(result, current.searcher.index.documents, None),
-        index_version=current.version,
-        took_ms=_took_ms(started),
-    )
+    return SearchOut(**_retrieved(body, current, result, None, started))
 
 
 def document_summary(current: Served, doc_id: str) -> DocumentSummary:
-    doc = current.searcher.index.documents[doc_id]
-    count = sum(1 for p in current.searcher.index.passages if p.doc_id == doc_id)
+    index = current.searcher.index
+    doc = index.documents[doc_id]
     return DocumentSummary(
         doc_id=doc.doc_id,
         title=doc.title,
         publication=doc.publication,
         issue=doc.issue,
         date=doc.date,
-        passages=count,
+        passages=len(index.passages_of(doc_id)),
         metadata=doc.metadata,
     )
 
@@ -144,5 +152,5 @@ def list_documents(
 def get_document(doc_id: DocIdPath, current: ServedDep) -> DocumentOut:
     doc = current.searcher.index.documents.get(doc_id)
     if doc is None:
-        raise ApiError(404, "document_not_found", f"no document {echo(doc_id)}; list them with GET /v1/documents")
+        raise document_not_found(doc_id)
     return DocumentOut(**document_summary(current, doc_id).model_dump(), text=doc.text)

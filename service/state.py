@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
 from index.answering import answer_question
-from index.builder import IndexBuilder, check_compatible
+from index.builder import IndexBuilder
 from index.embedding import Embedder
 from index.passage_index import PassageIndex
 from index.search import Searcher
 from index.sentence_vectors import SentenceVectors, sentences_of
-from index.store import IndexMissingError, IndexStoreError, current_version, list_versions, open_version
+from index.store import IndexMissingError, IndexStoreError, current_version, list_versions
 
 log = logging.getLogger("briefqa.service")
 
@@ -75,7 +75,7 @@ class IndexState:
         for _ in range(3):  # CURRENT may move on (and prune the version) while one loads
             wanted = current_version(root)
             if wanted is None:
-                raise IndexMissingError(f"no index at {root}: run `briefqa ingest PATH`")
+                raise IndexMissingError.at(root)
             if self.served and self.served.version == wanted:
                 self.problem = None
                 return
@@ -93,10 +93,7 @@ class IndexState:
                 raise
 
     def _serve(self, version: str) -> None:
-        root = self.settings.index_dir
-        folder, manifest = open_version(root, version)
-        check_compatible(manifest, self.builder.settings(), root)
-        index = PassageIndex.load(folder, manifest)
+        index = self.builder.load(version)
         searcher = make_searcher(self.settings, index, self.embedder, self.sentences)
         _warm_up(searcher, version)
         self.served = Served(searcher, version, self.settings.max_question_chars)

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 
 from index.builder import IndexBuilder
-from index.manifest import MANIFEST, seal
+from index.manifest import MANIFEST, Manifest
 from index.passage_index import PassageIndex
+from index.sealing import seal
 from index.store import (
     IndexCorruptError,
     IndexMismatchError,
@@ -82,7 +83,7 @@ def write_text_version(root: Path, text: str, keep: int = 10) -> str:
     def write_files(folder: Path) -> None:
         (folder / "note.txt").write_text(text, encoding="utf-8")
 
-    return write_version(root, write_files, {}, keep)
+    return write_version(root, write_files, Manifest(), keep)
 
 
 def damage(path: Path, how: str) -> None:
@@ -108,13 +109,13 @@ def test_a_new_version_is_invisible_until_it_is_complete_and_committed(root: Pat
         seen["tmp"] = [p.name for p in (root / "versions").glob(".tmp-*")]
         seen["loads"] = load(root).version
 
-    version = write_version(root, write_files, {})
+    version = write_version(root, write_files, Manifest())
     assert seen["current"] == before and seen["loads"] == before
     assert seen["versions"] == [before] and seen["tmp"] == [f".tmp-{version}"]
     assert current_version(root) == version and list_versions(root) == [before, version]
     assert not list((root / "versions").glob(".tmp-*")) and not list(root.glob(".CURRENT.*"))
     folder, manifest = open_version(root)
-    assert folder.name == version and set(manifest["files"]) == {"note.txt"}
+    assert folder.name == version and set(manifest.files) == {"note.txt"}
 
 
 def test_versions_sort_in_the_order_they_were_written(tmp_path: Path):
@@ -161,7 +162,7 @@ def test_a_live_writers_unfinished_folder_is_left_alone(root: Path):
         writing.set()
         assert release.wait(10)
 
-    slow = threading.Thread(target=lambda: result.update(version=write_version(root, slow_files, {}, keep=1)))
+    slow = threading.Thread(target=lambda: result.update(version=write_version(root, slow_files, Manifest(), keep=1)))
     slow.start()
     assert writing.wait(10)
     unfinished = next((root / "versions").glob(".tmp-*"))
@@ -171,7 +172,7 @@ def test_a_live_writers_unfinished_folder_is_left_alone(root: Path):
     release.set()
     slow.join(10)
     assert current_version(root) == result["version"] != fast
-    assert open_version(root)[1]["files"].keys() == {"note.txt"}
+    assert open_version(root)[1].files.keys() == {"note.txt"}
 
 
 @pytest.mark.parametrize("how", DAMAGES)
@@ -239,10 +240,10 @@ def test_a_manifest_of_an_unknown_format_is_a_mismatch(root: Path):
 def test_files_that_verify_but_disagree_are_refused(root: Path):
     """Checksums catch accidents; a well-sealed version whose files do not belong together is refused too."""
     folder = root / "versions" / current_version(root)  # type: ignore[operator]
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest = Manifest.from_json(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
     np.save(folder / "vectors.npy", np.zeros((3, 64), dtype=np.float32))
     (folder / MANIFEST).unlink()
-    seal(folder, {k: v for k, v in manifest.items() if k not in ("files", "checksum")}, folder.name)
+    seal(folder, manifest, folder.name)
     with pytest.raises(IndexCorruptError, match=r"vectors\.npy: holds \(3, 64\), not one vector per passage"):
         load(root)
 
@@ -261,3 +262,45 @@ def test_a_loaded_version_keeps_serving_after_its_folder_is_deleted(root: Path):
     assert index.dense.search(index.vectors[0], 3)[0][0] == 0
     assert index.keyword.search(Analyzer().units_of("天使母基金规模多大"), 3)
     assert isinstance(index.vectors, np.ndarray) and not isinstance(index.vectors, np.memmap)
+
+
+FORMAT2 = Path(__file__).parent / "data" / "manifest-format2.json"  # as briefqa wrote it before Manifest was typed
+
+
+def test_a_manifest_reads_and_writes_back_byte_for_byte():
+    raw = FORMAT2.read_bytes()
+    manifest = Manifest.from_json(json.loads(raw))
+    assert manifest.encode() == raw
+    assert manifest.sealed().checksum == manifest.checksum
+    assert manifest.model and manifest.model.dimension == 64 and manifest.counts and manifest.counts.passages == 2
+
+
+def test_a_sealed_manifest_is_what_was_written(root: Path):
+    folder, manifest = open_version(root)
+    assert manifest.encode() == (folder / MANIFEST).read_bytes()
+    assert list(manifest.to_json()) == [
+        *("model", "chunking", "keyword_units", "created", "sources", "counts", "dense_index"),
+        *("format", "version", "files", "checksum"),
+    ]
+
+
+def test_a_format_1_manifest_still_opens(tmp_path: Path):
+    """Format 1 listed each file by its sha256 alone and had no checksum of its own."""
+    root = tmp_path / "index"
+    version = write_text_version(root, "旧格式")
+    path = root / "versions" / version / MANIFEST
+    sealed = json.loads(path.read_text(encoding="utf-8"))
+    files = {name: entry["sha256"] for name, entry in sealed["files"].items()}
+    path.write_text(json.dumps({"format": 1, "version": version, "files": files}), encoding="utf-8")
+    assert open_version(root)[1].files["note.txt"].sha256 == files["note.txt"]
+    (root / "versions" / version / "note.txt").write_text("改过", encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match=r"note\.txt: checksum mismatch"):
+        open_version(root)
+
+
+def test_passages_of_a_document_are_its_passages_in_order(root: Path):
+    index = load(root)
+    for doc_id in index.documents:
+        assert index.passages_of(doc_id) == [p for p in index.passages if p.doc_id == doc_id]
+        assert index.passages_of(doc_id)
+    assert index.passages_of("no-such-document") == []

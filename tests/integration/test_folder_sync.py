@@ -16,9 +16,10 @@ import pytest
 
 from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
-from index.builder import IndexBuilder, SyncReport
+from index.builder import IndexBuilder
 from index.search import Filters
 from index.store import current_version
+from index.sync import SyncReport
 from ingest.cleaning import clean_text
 from ingest.readers import DamagedFileError, NoTextLayerError
 from tests.briefing_files import write_docx, write_pdf, write_scanned_pdf
@@ -144,19 +145,19 @@ def test_ask_api_filters_by_date_range_and_publication(settings: Settings, folde
 
 
 def test_unchanged_resync_parses_and_embeds_nothing(settings: Settings, folder: Path, monkeypatch: pytest.MonkeyPatch):
-    import index.builder
+    import index.sync
 
     embedder = CountingEmbedder()
     first_builder, first = _synced(settings, embedder, folder)
     first_embedded = embedder.passages_embedded
     parsed: list[Path] = []
-    reading = index.builder.read_document
+    reading = index.sync.read_document
 
     def counted(path: Path, *args: object, **kwargs: object) -> object:
         parsed.append(path)
         return reading(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(index.builder, "read_document", counted)
+    monkeypatch.setattr(index.sync, "read_document", counted)
     started = time.perf_counter()
     _, again = _synced(settings, embedder, folder)
     took = time.perf_counter() - started
