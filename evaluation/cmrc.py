@@ -24,7 +24,6 @@ The derived files are CC BY-SA 4.0 like the source data.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -199,23 +198,3 @@ def build_cmrc_paragraphs(src_dir: Path, out_dir: Path) -> BenchmarkStats:
     records = ({"_id": i, "text": t, "title": ""} for t, i in corpus.items())
     _write_beir(Path(out_dir), records, queries, qrels)
     return BenchmarkStats(contexts, len(corpus), len(queries), len(qrels), 0, empty)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """CLI: build a benchmark and print its counts."""
-    parser = argparse.ArgumentParser(description="Build the CMRC 2018 sentence- or paragraph-level benchmark.")
-    parser.add_argument("--src", type=Path, default=Path("data/cmrc2018"), help="folder with the CMRC json files")
-    parser.add_argument("--level", choices=("sentence", "paragraph"), default="sentence", help="unit of retrieval")
-    parser.add_argument("--out", type=Path, help="output BEIR folder (default var/bench/cmrc-<level>s)")
-    args = parser.parse_args(argv)
-    out = args.out or Path(f"var/bench/cmrc-{args.level}s")
-    stats = (build_cmrc_sentences if args.level == "sentence" else build_cmrc_paragraphs)(args.src, out)
-    print(
-        f"{out}: {stats.contexts} contexts, {stats.sentences} {args.level}s, "
-        f"{stats.questions} questions, {stats.qrels} qrels, {stats.unplaced_answers} unplaced answers, "
-        f"{stats.empty_questions} empty questions skipped"
-    )
-
-
-if __name__ == "__main__":
-    main()

@@ -9,7 +9,7 @@ import pytest
 from briefqa.runtime import make_builder, make_searcher
 from index.embedder import HashingEmbedder
 from index.search import Searcher
-from tests.conftest import BRIEFING, settings_for
+from tests.helpers import BRIEFING, settings_for
 
 
 @pytest.fixture(scope="module")

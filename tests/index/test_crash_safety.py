@@ -33,7 +33,7 @@ from index.builder import IndexBuilder
 from index.embedder import HashingEmbedder
 from index.passage_index import PassageIndex
 from index.store import IndexWriteError, current_version, list_versions, open_version
-from tests.conftest import BRIEFING, serve_in_thread, settings_for
+from tests.helpers import BRIEFING, serve_in_thread, settings_for
 
 KILLS = 20
 DIMENSION = 384  # the real model's, so the files are the real model's size

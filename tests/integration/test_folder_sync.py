@@ -23,7 +23,7 @@ from index.store import current_version
 from ingest.cleaning import clean_text
 from ingest.readers import DamagedFileError, NoTextLayerError
 from tests.briefing_files import write_docx, write_pdf, write_scanned_pdf
-from tests.conftest import BRIEFING, settings_for
+from tests.helpers import BRIEFING, settings_for
 
 ISSUE_7 = """市管重点新型智库
 

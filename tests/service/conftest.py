@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
-from tests.conftest import BRIEFING, settings_for
+from tests.helpers import BRIEFING, settings_for
 
 
 @pytest.fixture(scope="session")

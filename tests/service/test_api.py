@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
 from service.app import create_app
-from tests.conftest import settings_for
+from tests.helpers import settings_for
 from tests.service.harness import BRIEFING_ID, error_of
 from text.normalize import normalize
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
-from tests.conftest import settings_for
+from tests.helpers import settings_for
 from tests.service.harness import ADMIN_KEY, READ_KEY, error_of, serving
 
 ASK = {"question": "天使母基金规模多大？", "top_k": 1}

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from index.embedder import HashingEmbedder
-from tests.conftest import settings_for
+from tests.helpers import settings_for
 from tests.service.harness import READ_KEY, error_of, serving
 
 PORTAL = "https://portal.example.gov.cn"

@@ -13,7 +13,7 @@ import pytest
 from briefqa.settings import Settings
 from index.embedder import Embedder, HashingEmbedder
 from index.store import list_versions
-from tests.conftest import settings_for
+from tests.helpers import settings_for
 from tests.service.harness import ADMIN_KEY, BRIEFING_ID, READ_KEY, error_of, serving
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}

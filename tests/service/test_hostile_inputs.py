@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from index.embedder import HashingEmbedder
-from tests.conftest import settings_for
+from tests.helpers import settings_for
 from tests.service.harness import ADMIN_KEY, error_of, serving
 
 JSON = {"Content-Type": "application/json"}

@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from index.embedder import HashingEmbedder
 from service.app import create_app
-from tests.conftest import settings_for
+from tests.helpers import settings_for
 from tests.service.harness import READ_KEY
 
 KEY = {"X-API-Key": READ_KEY}

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from index.embedder import HashingEmbedder
 from service.app import create_app
-from tests.conftest import settings_for
+from tests.helpers import settings_for
 from tests.service.harness import ADMIN_KEY, READ_KEY
 
 EXAMPLES_PER_RUN = 20  # per operation and mode: about 240 calls, a few seconds
