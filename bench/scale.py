@@ -19,7 +19,6 @@ from bench.vectors import synthetic_vectors
 from index.dense import HNSW_EF_CONSTRUCTION, HNSW_M, DenseIndex, choose_kind, exact_top_k, recall_at_k
 from index.keyword import KeywordIndex
 
-SIZES = (1_000, 10_000, 100_000, 1_000_000)
 DEPTH = 50  # what Searcher asks each leg for
 
 

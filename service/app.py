@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from briefqa import __version__
-from briefqa.settings import PROJECT_ROOT, Settings
+from briefqa.settings import Settings
 from index.embedding import Embedder
 from service import documents_routes, routes
 from service.errors import error_response, install_error_handlers
@@ -132,5 +132,5 @@ def _add_pages(app: FastAPI) -> None:
     @app.get("/demo", response_class=HTMLResponse, include_in_schema=False)
     def demo(request: Request) -> HTMLResponse:
         """The demo portal, pointed at this server (the file names the default 127.0.0.1:8000)."""
-        html = (PROJECT_ROOT / "docs" / "demo-portal.html").read_text(encoding="utf-8")
+        html = (STATIC / "demo-portal.html").read_text(encoding="utf-8")
         return HTMLResponse(html.replace("http://127.0.0.1:8000", str(request.base_url).rstrip("/")))

@@ -1,8 +1,9 @@
 """Real-browser tests of the embeddable widget (service/static/widget.js).
 
-Loads the demo portal (docs/demo-portal.html, served by the live server at
-/demo) in Debian's Chromium via Playwright for Python. The portal has hostile
-global CSS; the widget lives in a shadow root and must keep its own styles.
+Loads the demo portal (service/static/demo-portal.html, served by the live server
+at /demo, pointed at itself) in Debian's Chromium via Playwright for Python. The
+portal has hostile global CSS; the widget lives in a shadow root and must keep
+its own styles.
 Also writes the screenshots with docs/screenshots.py into a temp folder.
 """
 
@@ -18,8 +19,6 @@ pytestmark = pytest.mark.browser
 
 ANSWER_TIMEOUT_MS = 60_000
 QUESTION = "天使母基金有多大？"
-# The endpoint written in docs/demo-portal.html.
-DEMO_ENDPOINT = "http://127.0.0.1:8000"
 WIDGET_FONT_SIZE = "15px"  # .root font-size in widget.js
 
 
@@ -40,16 +39,7 @@ def page(context):
 
 
 def open_demo(page: Page, base: str) -> None:
-    """Load /demo, pointing its script tag at the live server's port.
-
-    The service may already rewrite the endpoint; the replace is then a no-op.
-    """
-
-    def rewrite(route):
-        resp = route.fetch()
-        route.fulfill(response=resp, body=resp.text().replace(DEMO_ENDPOINT, base))
-
-    page.route(re.compile(r".*/demo$"), rewrite)
+    """Load /demo as served: the service points its script tag at the live server's own URL."""
     page.goto(base + "/demo")
 
 

@@ -3,9 +3,10 @@
 import json
 from pathlib import Path
 
-import pytest
+from typer.testing import CliRunner, Result
 
-from evaluation.cmrc import build_cmrc_paragraphs, build_cmrc_sentences, main, split_sentences
+from cli.main import app
+from evaluation.cmrc import build_cmrc_paragraphs, build_cmrc_sentences, split_sentences
 from evaluation.questions import load_beir_corpus, load_questions
 
 CONTEXT_A = "他说：“我们明天出发。”然后离开了！  大家都很高兴；真的吗？没有结尾"
@@ -110,12 +111,17 @@ def test_paragraph_level_gold_is_the_whole_context(tmp_path):
 XQUAD = Path(__file__).parent / "data" / "xquad_tiny.json"
 
 
+def cmrc(*args: str) -> Result:
+    """``briefqa cmrc ARGS`` in this process, on a wide console so that one line stays one line."""
+    return CliRunner().invoke(app, ["cmrc", *args], env={"COLUMNS": "400"})
+
+
 def _jsonl(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_paragraphs_without_ids_are_named_by_file_article_and_paragraph(tmp_path):
-    main(["--src", str(XQUAD), "--out", str(tmp_path / "out")])  # XQuAD: one file, no paragraph ids
+    assert cmrc("--src", str(XQUAD), "--out", str(tmp_path / "out")).exit_code == 0  # XQuAD: one file, no ids
     corpus = _jsonl(tmp_path / "out" / "corpus.jsonl")
     contexts = [record["metadata"]["context"] for record in corpus]
     assert contexts == ["xquad_tiny-0-0"] * 2 + ["xquad_tiny-1-0"] * 3 + ["xquad_tiny-1-1"]
@@ -128,23 +134,20 @@ def test_paragraph_level_reads_one_xquad_file(tmp_path):
     assert (stats.contexts, stats.sentences, stats.questions) == (3, 3, 4)
 
 
-def test_a_question_without_text_stops_with_one_line_naming_it(tmp_path, capsys):
+def test_a_question_without_text_stops_with_one_line_naming_it(tmp_path):
     data = json.loads(XQUAD.read_text(encoding="utf-8"))
     del data["data"][1]["paragraphs"][1]["qas"][0]["question"]
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(SystemExit) as stop:
-        main(["--src", str(broken), "--out", str(tmp_path / "out")])
-    assert stop.value.code == 1
-    assert (
-        capsys.readouterr().err == f"{broken}: data[1].paragraphs[1].qas[0] has no 'question': not a SQuAD-style file\n"
-    )
+    result = cmrc("--src", str(broken), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {broken}: data[1].paragraphs[1].qas[0] has no 'question': not a SQuAD-style file\n"
     assert not (tmp_path / "out").exists()
 
 
-def test_a_file_that_is_not_json_stops_with_one_line(tmp_path, capsys):
+def test_a_file_that_is_not_json_stops_with_one_line(tmp_path):
     (tmp_path / "notes.json").write_text("not json", encoding="utf-8")
-    with pytest.raises(SystemExit):
-        main(["--src", str(tmp_path / "notes.json"), "--out", str(tmp_path / "out")])
-    err = capsys.readouterr().err
-    assert err.startswith(f"{tmp_path / 'notes.json'}: not a JSON file") and err.count("\n") == 1
+    result = cmrc("--src", str(tmp_path / "notes.json"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {tmp_path / 'notes.json'}: not a JSON file")
+    assert result.stderr.count("\n") == 1

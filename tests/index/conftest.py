@@ -8,8 +8,8 @@ import pytest
 
 from briefqa.runtime import make_builder, make_searcher
 from index.search import Searcher
-from tests.conftest import BRIEFING, settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import BRIEFING, settings_for
 
 
 @pytest.fixture(scope="module")

@@ -32,8 +32,8 @@ from briefqa.settings import PROJECT_ROOT, Settings
 from index.builder import IndexBuilder
 from index.passage_index import PassageIndex
 from index.store import IndexWriteError, current_version, list_versions, open_version
-from tests.conftest import BRIEFING, serve_in_thread, settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import BRIEFING, serve_in_thread, settings_for
 
 KILLS = 20
 DIMENSION = 384  # the real model's, so the files are the real model's size

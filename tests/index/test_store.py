@@ -27,8 +27,8 @@ from index.store import (
     write_version,
 )
 from ingest.chunking import ChunkSettings
-from tests.conftest import BRIEFING
 from tests.fakes import HashingEmbedder
+from tests.helpers import BRIEFING
 from text.terms import Analyzer
 
 EXTRA = "# 广州低空经济简报\n\n广州发布低空经济发展实施方案，支持无人机物流与城市空中交通试点。\n"

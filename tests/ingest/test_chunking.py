@@ -3,7 +3,7 @@ import itertools
 from ingest.chunking import ChunkSettings, passages_for
 from ingest.cleaning import clean_text
 from ingest.structure import blocks
-from tests.conftest import BRIEFING
+from tests.helpers import BRIEFING
 from text.sentences import sentence_spans
 
 

@@ -1,5 +1,5 @@
 from ingest.cleaning import clean_text
-from tests.conftest import BRIEFING
+from tests.helpers import BRIEFING
 
 
 def test_page_break_inside_word_is_joined():

@@ -14,7 +14,7 @@ from ingest.pipeline import find_sources, read_document
 from ingest.readers import DamagedFileError, EncryptedFileError, IngestError, NoTextLayerError
 from ingest.readers.pages import find_running_lines, page_at
 from tests.briefing_files import Typeset, paragraph_spans, write_docx, write_pdf, write_scanned_pdf
-from tests.conftest import BRIEFING
+from tests.helpers import BRIEFING
 
 HEAD = "领导学刊  2025年第6期"
 CHUNKING = ChunkSettings()

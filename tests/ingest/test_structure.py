@@ -1,7 +1,7 @@
 from ingest.cleaning import clean_text
 from ingest.metadata import extract_metadata
 from ingest.structure import blocks
-from tests.conftest import BRIEFING
+from tests.helpers import BRIEFING
 
 
 def _briefing():

@@ -51,7 +51,7 @@ def test_no_passage_holds_a_page_break_artefact(searcher):
 
 
 def test_reingesting_unchanged_briefing_is_a_no_op(briefing_settings: Settings, real_embedder: Embedder):
-    from tests.conftest import BRIEFING
+    from tests.helpers import BRIEFING
 
     report = make_builder(briefing_settings, real_embedder).sync([BRIEFING])
     assert report.version is None and report.embedded_passages == 0

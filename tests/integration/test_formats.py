@@ -17,7 +17,7 @@ from index.embedding import Embedder
 from index.search import Searcher
 from ingest.cleaning import clean_text
 from tests.briefing_files import Typeset, write_docx, write_pdf
-from tests.conftest import BRIEFING, settings_for
+from tests.helpers import BRIEFING, settings_for
 
 pytestmark = pytest.mark.slow
 

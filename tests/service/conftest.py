@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import BRIEFING, settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import BRIEFING, settings_for
 
 
 @pytest.fixture(scope="session")

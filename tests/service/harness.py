@@ -8,7 +8,7 @@ from typing import Any
 
 from briefqa.settings import Settings
 from index.embedding import Embedder
-from tests.conftest import serve_in_thread
+from tests.helpers import serve_in_thread
 
 READ_KEY = "read-key-7f3a9c1e5b"
 ADMIN_KEY = "admin-key-2d8e6b4f0a"

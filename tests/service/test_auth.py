@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import settings_for
 from tests.service.harness import ADMIN_KEY, READ_KEY, error_of, serving
 
 ASK = {"question": "天使母基金规模多大？", "top_k": 1}

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import settings_for
 from tests.service.harness import READ_KEY, error_of, serving
 
 PORTAL = "https://portal.example.gov.cn"

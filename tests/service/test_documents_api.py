@@ -13,8 +13,8 @@ import pytest
 from briefqa.settings import Settings
 from index.embedding import Embedder
 from index.store import list_versions
-from tests.conftest import settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import settings_for
 from tests.service.harness import ADMIN_KEY, BRIEFING_ID, READ_KEY, error_of, serving
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_KEY}"}

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import settings_for
 from tests.service.harness import ADMIN_KEY, error_of, serving
 
 JSON = {"Content-Type": "application/json"}

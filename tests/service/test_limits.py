@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.limits import RateLimiter
-from tests.conftest import settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import settings_for
 from tests.service.harness import ADMIN_KEY, READ_KEY, error_of, serving
 
 SLOW = "慢慢地回答：天使母基金规模多大？"

@@ -18,8 +18,8 @@ from briefqa.settings import Settings
 from index.builder import IndexBuilder
 from index.store import current_version
 from service.app import create_app
-from tests.conftest import BRIEFING, serve_in_thread, settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import BRIEFING, serve_in_thread, settings_for
 
 QUESTION = {"question": "广州前瞻布局了哪些未来产业？", "top_k": 3}
 EXTRA = "# 低空经济简报\n\n广州发布低空经济发展实施方案，支持无人机物流与城市空中交通试点。\n"

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from service.app import create_app
-from tests.conftest import settings_for
 from tests.fakes import HashingEmbedder
+from tests.helpers import settings_for
 from tests.service.harness import ADMIN_KEY, READ_KEY
 
 EXAMPLES_PER_RUN = 20  # per operation and mode: about 240 calls, a few seconds

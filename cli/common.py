@@ -1,0 +1,71 @@
+"""What every command shares: the consoles, one-line failures, settings, the model and an index sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from briefqa.settings import Settings
+
+if TYPE_CHECKING:
+    from index.embedding import Embedder
+    from index.sync import SyncReport
+
+err = Console(stderr=True)
+out = Console()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment (and ``overrides``); a bad value is one line naming it."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        fail(f"setting BRIEFQA_{str(problem['loc'][0]).upper()}: {problem['msg']}")
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    from briefqa.runtime import make_embedder
+    from models.e5_convert import ModelConversionError
+
+    try:
+        return make_embedder(settings)
+    except (ModelConversionError, OSError, ValueError) as error:
+        fail(f"cannot load model {settings.model!r}: {error}")
+
+
+def sync(
+    settings: Settings,
+    paths: list[Path],
+    rebuild: bool = False,
+    remove_missing: bool = False,
+    embedder: Embedder | None = None,
+) -> SyncReport:
+    """Bring the index in step with ``paths``, showing progress; a bad file is one line and exit 1."""
+    from briefqa.runtime import make_builder, make_lazy_embedder
+    from index.store import IndexStoreError
+    from ingest.pipeline import IngestError
+    from models.e5_convert import ModelConversionError
+
+    builder = make_builder(settings, embedder or make_lazy_embedder(settings))
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("embedding passages", total=None)
+
+        def report(stage: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            return builder.sync(paths, remove_missing=remove_missing, rebuild=rebuild, progress=report)
+        except (IngestError, IndexStoreError, ModelConversionError) as error:
+            fail(str(error))

@@ -1,0 +1,107 @@
+"""Measuring retrieval: eval (score a question set), cmrc (build the CMRC benchmarks), tune (replay fusions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from cli.common import err, fail, load_embedder, load_settings, out
+
+
+def evaluate(
+    questions: Annotated[
+        Path, typer.Argument(help="JSONL questions, or a BEIR folder (corpus.jsonl, queries.jsonl, qrels).")
+    ],
+    mode: Annotated[str, typer.Option("--mode", "-m", help="dense, bm25, hybrid or all.")] = "all",
+    top_k: Annotated[int, typer.Option("-k", "--top-k", help="Depth of the ranking scored.")] = 10,
+    folder: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder for report.json, report.md and report.png.")
+    ] = None,
+) -> None:
+    """Score retrieval on a question set: hit@1/3/5/10, MRR@10, nDCG@10 per mode and per kind, and the misses.
+
+    A JSONL set is asked of the current index; a BEIR folder's corpus is indexed on the fly
+    (its embeddings cached).
+
+    Examples:
+
+        briefqa eval evaluation/questions/briefing.jsonl --mode all
+        briefqa eval var/bench/cmrc-sentences -m hybrid -k 5 --out docs/eval/cmrc
+    """
+    from evaluation.questions import QuestionSetError, load_questions
+    from evaluation.report import write_report
+    from evaluation.runner import evaluate as run
+    from index.search import MODES
+    from index.store import IndexStoreError
+
+    modes = list(MODES) if mode == "all" else [mode]
+    if not set(modes) <= set(MODES):
+        fail(f"unknown mode {mode!r}: use dense, bm25, hybrid or all", 2)
+    settings = load_settings()
+    try:
+        asked = load_questions(questions)
+        results = run(questions, asked, settings, load_embedder(settings), modes, top_k)
+    except (QuestionSetError, IndexStoreError) as error:
+        fail(str(error))
+    written = write_report(results, folder or Path("reports") / f"eval-{questions.stem}", out)
+    err.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
+
+
+def cmrc(
+    level: Annotated[
+        Literal["sentence", "paragraph"], typer.Option("--level", "-l", help="Unit of retrieval.")
+    ] = "sentence",
+    src: Annotated[Path, typer.Option("--src", "-s", help="SQuAD-style json folder or file.")] = Path("data/cmrc2018"),
+    folder: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output BEIR folder (default var/bench/cmrc-<level>s).")
+    ] = None,
+) -> None:
+    """Build the CMRC 2018 sentence- or paragraph-level benchmark (a BEIR folder) and print its counts.
+
+    Reads cmrc2018_dev.json then cmrc2018_trial.json (or any *.json) from the source folder and
+    writes corpus.jsonl, queries.jsonl and qrels.tsv, byte-identical on every run.
+
+    Examples:
+
+        briefqa cmrc
+        briefqa cmrc --level paragraph
+        briefqa cmrc -l sentence --src data/cmrc2018 --out /tmp/cmrc-sentences
+    """
+    from evaluation.cmrc import SourceFormatError, build_cmrc_paragraphs, build_cmrc_sentences
+
+    target = folder or Path(f"var/bench/cmrc-{level}s")
+    try:
+        stats = (build_cmrc_sentences if level == "sentence" else build_cmrc_paragraphs)(src, target)
+    except (FileNotFoundError, SourceFormatError) as error:
+        fail(str(error))
+    print(
+        f"{target}: {stats.contexts} contexts, {stats.sentences} {level}s, "
+        f"{stats.questions} questions, {stats.qrels} qrels, {stats.unplaced_answers} unplaced answers, "
+        f"{stats.empty_questions} empty questions skipped"
+    )
+
+
+def tune(
+    questions: Annotated[
+        Path, typer.Argument(help="JSONL questions (asked of the current index) or a BEIR folder (indexed here).")
+    ],
+    units: Annotated[
+        str | None,
+        typer.Option("--units", "-u", help="Keyword units to try, e.g. words+bigrams (default: the setting)."),
+    ] = None,
+) -> None:
+    """Replay every fusion configuration on one ranking of each leg; print hit@1, hit@5 and MRR@10 for each.
+
+    The defaults in the settings are the winners recorded in docs/retrieval.md.
+
+    Examples:
+
+        briefqa tune var/bench/cmrc-sentences
+        briefqa tune evaluation/questions/briefing.jsonl --units words+search
+    """
+    from evaluation.tuning import run_tuning
+
+    settings = load_settings(**({"keyword_units": units} if units else {}))
+    run_tuning(questions, settings, out)
