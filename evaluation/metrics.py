@@ -3,7 +3,9 @@
 Relevance of a retrieved unit ``(unit_id, text)`` for a question:
 
 * questions with ``answers``: the unit text in *match form* (NFKC, then all
-  whitespace removed) contains one of the answers in match form;
+  whitespace removed) contains one of the answers in match form, and, when
+  the question names gold documents (``doc_ids``), the unit belongs to one of
+  them (a passage id is ``doc_id#NNNN``);
 * questions with ``gold_ids``: the unit id is one of them.
 
 Metrics (all at most cutoff 10, averaged over answerable questions):
@@ -85,11 +87,16 @@ def match_form(text: str) -> str:
     return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
+def doc_of(unit_id: str) -> str:
+    """The document a unit belongs to: the part of its id before '#' (a whole id without one)."""
+    return unit_id.partition("#")[0]
+
+
 def is_relevant(question: Question, unit_id: str, text: str) -> bool:
-    """Whether a retrieved unit answers the question (gold id or contained answer string)."""
+    """Whether a retrieved unit answers the question (gold id, or answer string in a gold document)."""
     if unit_id in question.gold_ids:
         return True
-    if not question.answers:
+    if not question.answers or (question.doc_ids and doc_of(unit_id) not in question.doc_ids):
         return False
     unit = match_form(text)
     return any(answer and answer in unit for answer in map(match_form, question.answers))

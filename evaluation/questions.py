@@ -5,11 +5,14 @@ Two sources are supported:
 * a JSONL file, one question per line::
 
       {"id": "b01", "question": "...", "answers": ["..."], "kind": "list"}
+      {"id": "l07", "question": "...", "answers": ["..."], "doc_id": "lingdao-xuekan-2025-07"}
       {"id": "q7", "question": "...", "gold_ids": ["s12"]}
 
   ``answers`` are gold strings (a retrieved unit is correct when it contains
-  one); ``gold_ids`` are ids of correct units. ``id``, ``kind`` and ``twin``
-  are optional.
+  one); ``gold_ids`` are ids of correct units. ``doc_id`` (or a ``doc_ids``
+  list) names the gold document(s): in a library where several issues hold
+  the same string ("100亿元"), only a unit of a gold document counts.
+  ``id``, ``kind``, ``twin`` and ``doc_id``/``doc_ids`` are optional.
 
 * a BEIR folder holding ``corpus.jsonl``, ``queries.jsonl`` and
   ``qrels.tsv`` (or ``qrels/test.tsv``); every query with at least one
@@ -39,6 +42,7 @@ class Question:
     gold_ids: tuple[str, ...] = ()
     kind: str = ""
     twin: str | None = None
+    doc_ids: tuple[str, ...] = ()  # the gold documents; empty when any document may answer
 
     @property
     def answerable(self) -> bool:
@@ -118,6 +122,9 @@ def _question_from_record(record: dict[str, Any], path: Path, line_no: int) -> Q
             "use an empty 'answers' list for an off-topic question"
         )
     twin = record.get("twin")
+    doc_ids = _string_list(record, "doc_ids", path, line_no)
+    if "doc_id" in record:
+        doc_ids = (_required_str(record, "doc_id", path, line_no), *doc_ids)
     return Question(
         id=str(record.get("id") or f"{path.stem}-{line_no}"),
         text=text,
@@ -125,6 +132,7 @@ def _question_from_record(record: dict[str, Any], path: Path, line_no: int) -> Q
         gold_ids=_string_list(record, "gold_ids", path, line_no),
         kind=str(record.get("kind") or ""),
         twin=str(twin) if twin else None,
+        doc_ids=tuple(dict.fromkeys(doc_ids)),
     )
 
 
