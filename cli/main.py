@@ -184,6 +184,9 @@ def serve(
 
 
 def main() -> None:
+    from cli.feedback_commands import feedback_app
+
+    app.add_typer(feedback_app, name="feedback")
     app()
 
 
