@@ -89,6 +89,10 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def feedback_file(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
+
+    @property
     def model_dir(self) -> Path:
         return self.cache_dir / "models" / "multilingual-e5-small"
 

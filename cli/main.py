@@ -10,6 +10,7 @@ import typer
 
 from cli.bench_commands import bench, load_swap
 from cli.eval_commands import cmrc, evaluate, tune
+from cli.feedback_commands import feedback_app
 from cli.index_commands import ask, convert_model, ingest
 from cli.serve_command import serve, settings_epilog
 
@@ -23,6 +24,9 @@ app.command()(cmrc)
 app.command()(tune)
 app.command()(bench)
 app.command(name="load-swap")(load_swap)
+
+
+app.add_typer(feedback_app, name="feedback")
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from briefqa import __version__
 from briefqa.settings import Settings
 from index.embedding import Embedder
-from service import documents_routes, routes
+from service import documents_routes, feedback_routes, routes
 from service.errors import error_response, install_error_handlers
 from service.limits import BodyLimit, ConcurrencyLimit, RateLimiter
 from service.metrics import Metrics, MetricsMiddleware, RouteTemplates
@@ -53,10 +53,12 @@ def create_app(settings: Settings, embedder: Embedder, watch: bool = True) -> Fa
 
     app = FastAPI(title="briefqa", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.index, app.state.metrics = state, metrics
+    app.state.feedback, app.state.feedback_path = None, settings.feedback_file
     app.openapi = openapi_for(app, settings)  # type: ignore[method-assign]
     install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(documents_routes.router)
+    app.include_router(feedback_routes.router)
     _add_operational_routes(app, state, metrics)
     _add_pages(app)
     _add_guards(app, settings, metrics)

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from briefqa.settings import Settings
-from service.security import is_write
+from service.security import needs_admin
 
 SCHEMES = {
     "bearerKey": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer KEY"},
@@ -56,5 +56,5 @@ def _declare_keys(schema: dict[str, Any], reads_keyed: bool) -> None:
         if not path.startswith("/v1/"):
             continue
         for method, operation in operations.items():
-            if reads_keyed or is_write(method.upper(), path):
+            if reads_keyed or needs_admin(method.upper(), path):
                 operation["security"] = KEYED

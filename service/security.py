@@ -59,7 +59,10 @@ def configured_keys(settings: Settings) -> tuple[list[str], list[str]]:
     return read, admin
 
 
-def is_write(method: str, path: str) -> bool:
+def needs_admin(method: str, path: str) -> bool:
+    """Calls that need the admin key: document writes, and reading readers' verdicts (posting one is a read)."""
+    if path == "/v1/feedback":
+        return method in _SAFE_METHODS
     return method not in _SAFE_METHODS and (path == "/v1/documents" or path.startswith("/v1/documents/"))
 
 
@@ -83,9 +86,10 @@ class AccessGate:
 
     def _refusal(self, scope: Scope, path: str) -> Response | None:
         keys = presented_keys(Headers(scope=scope))
-        if is_write(scope["method"], path):
+        if needs_admin(scope["method"], path):
             if not self.admin_keys:
-                return error_response(403, "writes_disabled", "document writes are off: set BRIEFQA_ADMIN_KEY")
+                what = "reading feedback is" if path == "/v1/feedback" else "document writes are"
+                return error_response(403, "writes_disabled", f"{what} off: set BRIEFQA_ADMIN_KEY")
             if not keys_match(keys, self.admin_keys):
                 return error_response(401, "unauthorized", UNAUTHORIZED, {"WWW-Authenticate": "Bearer"})
         elif self.read_keys and not keys_match(keys, self.read_keys + self.admin_keys):
