@@ -80,12 +80,12 @@ def _took_ms(started: float) -> float:
 def ask(body: AskIn, current: ServedDep) -> AskOut:
     started = time.perf_counter()
     result = _search(body, current)
-    answer, abstained = answer_question(body.question, result, current.searcher)
+    answer, abstained = answer_question(result)
     return AskOut(
         question=body.question,
         terms=result.terms,
         passages=passages_out(result, current.searcher.index.documents, answer),
-        answer=answer_out(answer),
+        answer=answer_out(answer, result.query.terms),
         abstained=abstained,
         index_version=current.version,
         took_ms=_took_ms(started),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.evidence import sentence_evidence, wanted_shape
+from index.evidence import sentence_evidence
+from index.query import wanted_shape
 from index.search import Rerank, Searcher
 
 
