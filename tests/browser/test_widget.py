@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.portal import open_demo
+
 pytestmark = pytest.mark.browser
 
 ANSWER_TIMEOUT_MS = 60_000
 QUESTION = "天使母基金有多大？"
-# The endpoint written in docs/demo-portal.html.
-DEMO_ENDPOINT = "http://127.0.0.1:8000"
 WIDGET_FONT_SIZE = "15px"  # .root font-size in widget.js
 
 
@@ -37,20 +37,6 @@ def page(context):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     assert not errors, f"JavaScript errors on the page: {errors}"
-
-
-def open_demo(page: Page, base: str) -> None:
-    """Load /demo, pointing its script tag at the live server's port.
-
-    The service may already rewrite the endpoint; the replace is then a no-op.
-    """
-
-    def rewrite(route):
-        resp = route.fetch()
-        route.fulfill(response=resp, body=resp.text().replace(DEMO_ENDPOINT, base))
-
-    page.route(re.compile(r".*/demo$"), rewrite)
-    page.goto(base + "/demo")
 
 
 def shadow_style(page: Page, selector: str, prop: str) -> str:
