@@ -134,7 +134,7 @@ class Searcher:
         may stand for (``text.english``), each English word counted once."""
         if not query.translations:
             return self.index.keyword.search(self.analyzer.units_of_terms(list(query.terms)), depth, allowed)
-        groups = [[self.analyzer.units_of_terms(list(terms)) for terms in word] for word in query.translated_terms]
+        groups = [[self.analyzer.units_of_terms(list(terms)) for terms in forms] for forms in query.translated_terms]
         return self.index.keyword.search_alternatives(groups, depth, allowed)
 
     def _judge(
