@@ -18,11 +18,11 @@ def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, 
     index = make_builder(settings, embedder).load()
     searcher = make_searcher(settings, index, embedder)
     result = searcher.search(question, top_k, mode)
-    answer, abstained = answer_question(question, result, searcher)
+    answer, abstained = answer_question(result)
     return {
         "question": question,
         "abstained": abstained,
-        "answer": out.model_dump() if (out := answer_out(answer)) and not abstained else None,
+        "answer": out.model_dump() if (out := answer_out(answer, result.query.terms)) and not abstained else None,
         "terms": result.terms,
         "passages": [p.model_dump() for p in passages_out(result, index.documents, answer)],
         "index_version": index.version,
@@ -34,12 +34,17 @@ def render(body: dict[str, Any], console: Console) -> None:
     if body["abstained"]:
         console.print("[yellow]这个问题似乎不在已索引的简报范围内（abstained）。[/yellow]")
     elif body["answer"]:
-        console.print(Text("答：", style="bold green") + Text(body["answer"]["text"]))
+        console.print(Text("答：", style="bold green") + _marked(body["answer"]["text"], body["answer"]["highlights"]))
     for passage in body["passages"]:
         c = passage["citation"]
         where = " · ".join(str(x) for x in (c["title"], c["publication"], c["issue"], c["date"], c["section"]) if x)
         console.print(Text(f"\n[{passage['rank']}] {where} · 字符 {c['start']}–{c['end']}", style="cyan"))
-        text = Text(passage["text"])
-        for h in passage["highlights"]:
-            text.stylize("bold yellow" if h["kind"] == "term" else "underline", h["start"], h["end"])
-        console.print(text)
+        console.print(_marked(passage["text"], passage["highlights"]))
+
+
+def _marked(text: str, highlights: list[dict[str, Any]]) -> Text:
+    """``text`` with the API's highlights: terms in bold, the answer sentence underlined."""
+    marked = Text(text)
+    for h in highlights:
+        marked.stylize("bold yellow" if h["kind"] == "term" else "underline", h["start"], h["end"])
+    return marked

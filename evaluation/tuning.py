@@ -18,12 +18,12 @@ from briefqa.settings import Settings
 from evaluation.metrics import evaluate_rankings
 from evaluation.questions import Question, load_questions
 from evaluation.runner import PrecomputedQueries, beir_index
-from index.fusion import FusionSettings, fuse_rankings
+from index.fusion import FusionSettings, Ranking, fuse_rankings
 from index.passage_index import PassageIndex
 from text.normalize import simplify
 from text.terms import Analyzer
 
-Legs = dict[str, tuple[list[tuple[int, float]], list[tuple[int, float]]]]
+Legs = dict[str, tuple[Ranking, Ranking]]
 
 
 def rank_legs(

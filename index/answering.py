@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.evidence import coverage, lexical_terms, passage_evidence, wanted_shape
-from index.search import Hit, Searcher, SearchResult
-from index.sentence_vectors import SpanKey
-from text.cjk import has_chinese
+from index.evidence import ANSWER_DEPTH, coverage
+from index.search import Hit, SearchResult
 from text.normalize import normalize, normalize_with_origins
-from text.terms import Analyzer
 
 
 @dataclass(frozen=True)
@@ -21,7 +19,6 @@ class Answer:
     start: int
     end: int
     passage_rank: int
-    coverage: float
 
 
 @dataclass(frozen=True)
@@ -44,7 +41,7 @@ class AbstentionPolicy:
     depth: int = 5
 
 
-def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+def term_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Offsets in ``text`` of every occurrence of the (normalised) ``terms``, merged, in order."""
     normal, origins = normalize_with_origins(text)
     spans = []
@@ -66,25 +63,17 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def part_coverage(text: str, terms: list[str], analyzer: Analyzer) -> float:
-    """Length-weighted share of terms found whole or by one of their parts (传真号码 by 传真)."""
-    if not terms:
-        return 0.0
-    normal = normalize(text)
-    found = sum(len(t) for t in terms if any(part in normal for part in analyzer.parts_of(t)))
-    return found / sum(len(t) for t in terms)
-
-
-def is_off_topic(question: str, result: SearchResult, analyzer: Analyzer, policy: AbstentionPolicy) -> bool:
+def is_off_topic(result: SearchResult, policy: AbstentionPolicy) -> bool:
     """Decide abstention from the evidence the search gathered (see ``AbstentionPolicy``)."""
     if not result.hits:
         return True
+    query = result.query
     top = normalize(" ".join(h.passage.text for h in result.hits[: policy.depth]))
-    if not has_chinese(question):
+    if not query.chinese:
         return _english_off_topic(result, top, policy)
-    if any(name not in top for name in analyzer.names(question)):
+    if any(name not in top for name in query.names):
         return True
-    share = part_coverage(top, result.terms, analyzer)
+    share = coverage(top, query.terms, query.term_parts)
     dense_best = min(result.hits, key=lambda h: h.dense_rank or len(result.hits) + 1)
     legs_agree = dense_best.bm25_rank is not None and dense_best.bm25_rank <= policy.agreement_depth
     return share < policy.min_coverage or (share < policy.weak_coverage and not legs_agree)
@@ -93,46 +82,36 @@ def is_off_topic(question: str, result: SearchResult, analyzer: Analyzer, policy
 def _english_off_topic(result: SearchResult, top: str, policy: AbstentionPolicy) -> bool:
     """An English question: off topic when a name it gives (Shenzhen) is in none of the top passages
     in any of its Chinese forms, or when the dense match is weak and almost none of its words is found."""
-    found = [any(normalize(w) in top for w in t.chinese) for t in result.translations]
-    if any(t.name and not hit for t, hit in zip(result.translations, found, strict=True)):
+    translations = result.query.translations
+    found = [any(normalize(w) in top for w in t.chinese) for t in translations]
+    if any(t.name and not hit for t, hit in zip(translations, found, strict=True)):
         return True
     best = max((h.dense_score or 0.0) for h in result.hits)
     share = sum(found) / len(found) if found else 0.0
     return best < policy.min_dense_without_keywords and share < policy.min_translated
 
 
-def pick_answer(
-    question: str,
-    hits: list[Hit],
-    terms: list[str],
-    depth: int = 3,
-    similarity: dict[SpanKey, float] | None = None,
-) -> Answer | None:
-    """Choose the sentence of the top passages with the best evidence (``index.evidence``) that it
-    answers; a passage one rank lower needs 0.15 more, and earlier sentences win ties.
-    Measured on the briefing set: 67 of 76 answer sentences hold the gold answer (docs/retrieval.md)."""
-    shape = wanted_shape(question)
-    lexical = lexical_terms(question, terms)
+def pick_answer(hits: list[Hit], depth: int = ANSWER_DEPTH) -> Answer | None:
+    """Choose the sentence of the top passages with the best evidence (judged by the search,
+    ``index.evidence``) that it answers; a passage one rank lower needs 0.15 more, and earlier
+    sentences win ties. Measured on the briefing set (docs/retrieval.md)."""
     candidates = [
-        (hit, s, e, score - 0.15 * (hit.rank - 1))
+        (hit, sentence, sentence.score - 0.15 * (hit.rank - 1))
         for hit in hits[:depth]
-        for s, e, score in passage_evidence(hit.passage, lexical, similarity or {}, shape)
+        for sentence in hit.sentences or ()
     ]
     if not candidates:
         return None
-    best = max(range(len(candidates)), key=lambda i: (candidates[i][3], -i))
-    hit, s, e, _ = candidates[best]
-    p = hit.passage
-    return Answer(p.text[s:e], p.doc_id, p.start + s, p.start + e, hit.rank, coverage(p.text[s:e], lexical))
+    best = max(range(len(candidates)), key=lambda i: (candidates[i][2], -i))
+    hit, sentence, _ = candidates[best]
+    p, s, e = hit.passage, sentence.start, sentence.end
+    return Answer(p.text[s:e], p.doc_id, p.start + s, p.start + e, hit.rank)
 
 
 def answer_question(
-    question: str, result: SearchResult, searcher: Searcher, policy: AbstentionPolicy | None = None, depth: int = 3
+    result: SearchResult, policy: AbstentionPolicy | None = None, depth: int = ANSWER_DEPTH
 ) -> tuple[Answer | None, bool]:
     """The answer sentence for a search, and whether to abstain (the question is off the corpus)."""
-    if is_off_topic(question, result, searcher.analyzer, policy or AbstentionPolicy()):
+    if is_off_topic(result, policy or AbstentionPolicy()):
         return None, True
-    similarity = {}
-    if result.query_vector is not None:
-        similarity = searcher.sentences.cosines([h.passage for h in result.hits[:depth]], result.query_vector)
-    return pick_answer(question, result.hits, result.terms, depth, similarity), False
+    return pick_answer(result.hits, depth), False

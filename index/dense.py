@@ -14,6 +14,8 @@ from typing import Any
 import faiss
 import numpy as np
 
+from index.fusion import Ranking
+
 # One thread per query: OpenMP threads made single-vector searches 4-20x slower on 2 cores. The
 # setting is per thread, so ``DenseIndex.search`` says it again in each thread that searches.
 faiss.omp_set_num_threads(1)
@@ -70,7 +72,7 @@ class DenseIndex:
             return {"kind": "hnsw", "M": m, "ef_construction": hnsw.efConstruction, "ef_search": hnsw.efSearch}
         return {"kind": "flat"}
 
-    def search(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def search(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> Ranking:
         """Return up to ``k`` ``(row, cosine)`` pairs, best first, only among ``allowed`` rows if given."""
         k = min(k, self.size)
         if k <= 0:
@@ -95,7 +97,7 @@ class DenseIndex:
         params.sel = selector
         return params
 
-    def _exact_among(self, query: np.ndarray, k: int, allowed: np.ndarray) -> list[tuple[int, float]]:
+    def _exact_among(self, query: np.ndarray, k: int, allowed: np.ndarray) -> Ranking:
         """Few allowed rows: score them all (the graph is no help when most of it is filtered out)."""
         rows = allowed.astype(np.int64)
         scores = self._index.reconstruct_batch(rows) @ query

@@ -7,6 +7,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from index.fusion import Ranking
+
 
 class KeywordIndex:
     """BM25 over pre-tokenised passages; unknown query units are simply ignored."""
@@ -30,53 +32,56 @@ class KeywordIndex:
     def knows(self, unit: str) -> bool:
         return unit in self._bm25.vocab_dict
 
-    def search(self, units: list[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Return up to ``k`` ``(row, score)`` pairs with a positive score, best first."""
+    def search(self, units: list[str], k: int, allowed: np.ndarray | None = None) -> Ranking:
+        """Return up to ``k`` ``(row, score)`` pairs with a positive score, best first, only among
+        ``allowed`` rows if given."""
         known = [u for u in units if self.knows(u)]
         if not known or k <= 0:
             return []
-        return self._top(self.scores(known), k, allowed)
+        return _top(self.scores(known, self._mask(allowed)), k)
 
-    def scores(self, units: list[str]) -> np.ndarray:
-        """BM25 score of every passage for known ``units`` (bm25s; its ``np.add.at`` per unit measured
-        fastest at 1M passages: 2.8 ms a question against 7.3 ms for fancy-index addition and 11.9 ms
-        for one ``bincount``; at 300 passages all three take under 0.1 ms)."""
-        return np.asarray(self._bm25.get_scores(units))
+    def scores(self, units: list[str], mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 score of every passage for known ``units``, times ``mask`` (bm25s's ``weight_mask``);
+        bm25s's own scoring measured fastest (docs/performance.md)."""
+        return np.asarray(self._bm25.get_scores(units, weight_mask=mask))
 
-    def search_alternatives(
-        self, groups: list[list[list[str]]], k: int, allowed: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
+    def search_alternatives(self, groups: list[list[list[str]]], k: int, allowed: np.ndarray | None = None) -> Ranking:
         """Like ``search``, for a query whose words each have several possible forms (translations):
         each group lists the unit lists of one word's forms; a passage scores the best form of
         each word, summed, so a word with many senses weighs no more than a word with one."""
+        mask = self._mask(allowed)
         total: np.ndarray | None = None
         for forms in groups:
-            scored = [self.scores(known) for units in forms if (known := [u for u in units if self.knows(u)])]
+            scored = [self.scores(known, mask) for units in forms if (known := [u for u in units if self.knows(u)])]
             if scored:
                 best = np.max(scored, axis=0)
                 total = best if total is None else total + best
         if total is None or k <= 0:
             return []
-        return self._top(total, k, allowed)
+        return _top(total, k)
 
-    def _top(self, scores: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        if allowed is not None:
-            mask = np.zeros_like(scores)
-            mask[allowed] = 1.0
-            scores = scores * mask
-        k = min(k, int(np.count_nonzero(scores > 0)))
-        if k == 0:
-            return []
-        top = _top_rows(scores, k)
-        return [(int(r), float(scores[r])) for r in top]
+    def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
+        """1 for the ``allowed`` rows, 0 for the others (None: every row is allowed)."""
+        if allowed is None:
+            return None
+        mask = np.zeros(self._bm25.scores["num_docs"], dtype=np.dtype(self._bm25.dtype))
+        mask[allowed] = 1.0
+        return mask
+
+
+def _top(scores: np.ndarray, k: int) -> Ranking:
+    k = min(k, int(np.count_nonzero(scores > 0)))
+    if k == 0:
+        return []
+    return [(int(r), float(scores[r])) for r in _top_rows(scores, k)]
 
 
 def _top_rows(scores: np.ndarray, k: int, stride: int = 64) -> np.ndarray:
     """The rows of the ``k`` best scores, best first (ties: lower row first).
 
-    Why not one argpartition: over a million passages it costs 8-13 ms, most of a query's time.
-    The k-th best of every ``stride``-th score is a floor that at least k scores reach (those k
-    sampled ones), so only the few rows at or above it need sorting; the result is exact.
+    Faster than one argpartition over a million passages (docs/performance.md). The k-th best of
+    every ``stride``-th score is a floor that at least k scores reach (those k sampled ones), so
+    only the few rows at or above it need sorting; the result is exact.
     """
     sample = scores[::stride]
     floor = np.partition(sample, len(sample) - k)[len(sample) - k] if len(sample) > k else -np.inf

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from index.embedding import Embedder, submit_queries
-from index.evidence import lexical_terms, passage_evidence, wanted_shape
-from index.fusion import FusionSettings, fuse_rankings, min_max
+from index.evidence import ANSWER_DEPTH, SentenceEvidence, best_evidence, passage_evidence
+from index.fusion import FusionSettings, Ranking, fuse_rankings, min_max
 from index.passage_index import PassageIndex
+from index.query import Query, analyse
 from index.sentence_vectors import SentenceVectors
 from ingest.documents import Passage
-from text.cjk import has_chinese
-from text.english import Translation, translate
-from text.normalize import simplify
-from text.sentences import passage_sentences
 from text.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
@@ -46,7 +43,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Hit:
-    """A ranked passage and why it ranked: each leg's rank (1-based) and score."""
+    """A ranked passage and why it ranked: each leg's rank (1-based) and score, and the evidence of
+    each of its sentences when the search judged them (``index.evidence``; None when it did not)."""
 
     passage: Passage
     rank: int
@@ -55,14 +53,20 @@ class Hit:
     dense_score: float | None
     bm25_rank: int | None
     bm25_score: float | None
+    sentences: tuple[SentenceEvidence, ...] | None = None
 
 
 @dataclass(frozen=True)
 class SearchResult:
+    """The hits of one search and the analysed question they answer (``query``)."""
+
     hits: list[Hit]
-    terms: list[str]
+    query: Query
     query_vector: np.ndarray | None
-    translations: list[Translation] = field(default_factory=list)  # an English question's words, in Chinese
+
+    @property
+    def terms(self) -> list[str]:
+        return list(self.query.terms)
 
 
 class Searcher:
@@ -82,86 +86,77 @@ class Searcher:
         self.rerank = rerank or Rerank()
         self.sentences = sentences if sentences is not None else SentenceVectors(embedder)
 
-    def search(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> SearchResult:
+    def analyse(self, question: str) -> Query:
+        return analyse(question, self.analyzer, self.index.keyword.knows)
+
+    def search(
+        self, question: str | Query, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+    ) -> SearchResult:
+        """The ``k`` best passages; the first ``ANSWER_DEPTH`` (in hybrid search, the re-ranked
+        ones too) carry the evidence of each of their sentences."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        query = question if isinstance(question, Query) else self.analyse(question)
         allowed = self._allowed(filters) if filters and not filters.is_empty() else None
         if allowed is not None and len(allowed) == 0:
-            return SearchResult([], self.analyzer.terms(question), None)
-        depth = max(k, self.depth)
-        vector = None
-        dense: list[tuple[int, float]] = []
-        keyword: list[tuple[int, float]] = []
+            return SearchResult([], query, None)
+        vector, dense, keyword = self._legs(query, mode, max(k, self.depth), allowed)
+        fused = {"dense": dense, "bm25": keyword}.get(mode) or fuse_rankings(dense, keyword, self._fusion(query))
+        reranks = mode == "hybrid" and vector is not None and self.rerank.depth > 1
+        judged_depth = max(self.rerank.depth if reranks else 0, min(k, ANSWER_DEPTH))
+        judged = self._judge([row for row, _ in fused[:judged_depth]], query, vector, dict(dense))
+        if reranks:
+            fused = self._by_best_sentence(fused, judged)
+        return SearchResult(self._hits(fused[:k], dense, keyword, judged), query, vector)
+
+    def _legs(
+        self, query: Query, mode: str, depth: int, allowed: np.ndarray | None
+    ) -> tuple[np.ndarray | None, Ranking, Ranking]:
+        """The question's vector, and the dense and keyword rankings that ``mode`` uses."""
+        vector, dense, keyword = None, [], []
         # The question is encoded (in the batching thread) while this thread runs the keyword leg.
-        encoding = submit_queries(self.embedder, [simplify(question)]) if mode in ("hybrid", "dense") else None
-        chinese = has_chinese(question)
-        translations = [] if chinese else translate(question)
-        # Each Chinese word an English question may stand for, segmented once for both uses below.
-        segmented = {word: self.analyzer.terms(word) for t in translations for word in t.chinese}
-        terms = self._terms(question, segmented)
+        encoding = submit_queries(self.embedder, [query.simplified]) if mode in ("hybrid", "dense") else None
         if mode in ("hybrid", "bm25"):
-            keyword = self._keyword(terms, translations, segmented, depth, allowed)
+            keyword = self._keyword(query, depth, allowed)
         if encoding is not None:
             vector = encoding()[0]
             dense = self.index.dense.search(vector, depth, allowed)
-        fusion = self.fusion if chinese else replace(self.fusion, dense_weight=self.fusion.crosslingual_dense_weight)
-        fused = {"dense": dense, "bm25": keyword}.get(mode) or fuse_rankings(dense, keyword, fusion)
-        if mode == "hybrid" and vector is not None and self.rerank.depth > 1:
-            fused = self._by_best_sentence(fused, question, lexical_terms(question, terms), vector, dict(dense))
-        hits = self._hits(fused[:k], dense, keyword)
-        return SearchResult(hits, terms, vector, translations)
+        return vector, dense, keyword
 
-    def _keyword(
-        self,
-        terms: list[str],
-        translations: list[Translation],
-        segmented: dict[str, list[str]],
-        depth: int,
-        allowed: np.ndarray | None,
-    ) -> list[tuple[int, float]]:
+    def _fusion(self, query: Query) -> FusionSettings:
+        """A question with no Chinese is matched across languages, more weakly: its dense leg weighs less."""
+        return (
+            self.fusion if query.chinese else replace(self.fusion, dense_weight=self.fusion.crosslingual_dense_weight)
+        )
+
+    def _keyword(self, query: Query, depth: int, allowed: np.ndarray | None) -> Ranking:
         """BM25 over the question's units; for an English question, over the Chinese words its words
         may stand for (``text.english``), each English word counted once."""
-        if not translations:
-            return self.index.keyword.search(self.analyzer.units_of_terms(terms), depth, allowed)
-        groups = [[self.analyzer.units_of_terms(segmented[word]) for word in t.chinese] for t in translations]
+        if not query.translations:
+            return self.index.keyword.search(self.analyzer.units_of_terms(list(query.terms)), depth, allowed)
+        groups = [[self.analyzer.units_of_terms(list(terms)) for terms in forms] for forms in query.translated_terms]
         return self.index.keyword.search_alternatives(groups, depth, allowed)
 
-    def _terms(self, question: str, segmented: dict[str, list[str]]) -> list[str]:
-        """The words to highlight and to judge coverage by: for an English question, those of its
-        Chinese translations this corpus may hold (a word of it, or several characters all in it)."""
-        if not segmented:
-            return self.analyzer.terms(question)
-        words = {term for terms in segmented.values() for term in terms}
-        known = self.index.keyword.knows
-        return sorted(w for w in words if known(f"w:{w}") or (len(w) > 1 and all(known(f"c:{c}") for c in w)))
+    def _judge(
+        self, rows: list[int], query: Query, vector: np.ndarray | None, passage_cosines: dict[int, float]
+    ) -> dict[int, tuple[SentenceEvidence, ...]]:
+        """The evidence of every sentence of the passages at ``rows`` (``index.evidence``)."""
+        passages = [self.index.passages[row] for row in rows]
+        cosines = self.sentences.cosines(passages, vector) if vector is not None and passages else {}
+        return {
+            row: passage_evidence(p, query, cosines, passage_cosines.get(row))
+            for row, p in zip(rows, passages, strict=True)
+        }
 
-    def _by_best_sentence(
-        self,
-        fused: list[tuple[int, float]],
-        question: str,
-        terms: list[str],
-        vector: np.ndarray,
-        passage_cosines: dict[int, float],
-    ) -> list[tuple[int, float]]:
+    def _by_best_sentence(self, fused: Ranking, judged: dict[int, tuple[SentenceEvidence, ...]]) -> Ranking:
         """Re-rank the best few passages by their fused score and the evidence of their best sentence.
 
-        A passage of one sentence is that sentence, and its vector (embedded with its heading) says
-        more than the bare sentence's: its cosine stands for the sentence's. Scores stay in the
-        fused range of those passages, so they still fall with the rank.
+        Scores stay in the fused range of those passages, so they still fall with the rank.
         """
         top = fused[: self.rerank.depth]
         if len(top) < 2:
             return fused
-        passages = [self.index.passages[row] for row, _ in top]
-        cosines = self.sentences.cosines(passages, vector)
-        for (row, _), p in zip(top, passages, strict=True):
-            spans = passage_sentences(p.text)
-            if len(spans) == 1 and row in passage_cosines:
-                cosines[(p.doc_id, p.start + spans[0][0], p.start + spans[0][1])] = passage_cosines[row]
-        shape = wanted_shape(question)
-        evidence = [
-            max((score for _, _, score in passage_evidence(p, terms, cosines, shape)), default=0.0) for p in passages
-        ]
+        evidence = [best_evidence(judged[row]) for row, _ in top]
         weight = self.rerank.evidence_weight
         mixed = [
             (1 - weight) * f + weight * e for f, e in zip(min_max([f for _, f in top]), min_max(evidence), strict=True)
@@ -171,7 +166,7 @@ class Searcher:
         return [(top[i][0], low + (high - low) * mixed[i]) for i in order] + fused[len(top) :]
 
     def _hits(
-        self, fused: list[tuple[int, float]], dense: list[tuple[int, float]], keyword: list[tuple[int, float]]
+        self, fused: Ranking, dense: Ranking, keyword: Ranking, judged: dict[int, tuple[SentenceEvidence, ...]]
     ) -> list[Hit]:
         dense_at = {row: (rank + 1, score) for rank, (row, score) in enumerate(dense)}
         keyword_at = {row: (rank + 1, score) for rank, (row, score) in enumerate(keyword)}
@@ -179,7 +174,7 @@ class Searcher:
         for rank, (row, score) in enumerate(fused, start=1):
             d_rank, d_score = dense_at.get(row, (None, None))
             b_rank, b_score = keyword_at.get(row, (None, None))
-            hits.append(Hit(self.index.passages[row], rank, score, d_rank, d_score, b_rank, b_score))
+            hits.append(Hit(self.index.passages[row], rank, score, d_rank, d_score, b_rank, b_score, judged.get(row)))
         return hits
 
     def _allowed(self, filters: Filters) -> np.ndarray:

@@ -51,7 +51,14 @@ SEARCH_OUT: JsonDict = {
     "index_version": "v000003-20250508T120000",
     "took_ms": 41.7,
 }
-ANSWER: JsonDict = {"text": _TEXT, "doc_id": BRIEFING, "start": _START, "end": _START + len(_TEXT), "passage_rank": 1}
+ANSWER: JsonDict = {
+    "text": _TEXT,
+    "doc_id": BRIEFING,
+    "start": _START,
+    "end": _START + len(_TEXT),
+    "passage_rank": 1,
+    "highlights": [{"start": _TERM, "end": _TERM + len("天使母基金"), "kind": "term"}],
+}
 ASK_OUT: JsonDict = {**SEARCH_OUT, "abstained": False, "answer": ANSWER}
 SUMMARY: JsonDict = {
     "doc_id": BRIEFING,

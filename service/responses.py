@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from index.answering import Answer, term_spans
 from index.search import Hit, SearchResult
 from ingest.documents import Document
 from service.schemas import AnswerOut, CitationOut, HighlightOut, LegsOut, PassageOut
 
 
-def passage_out(hit: Hit, document: Document, terms: list[str], answer: Answer | None) -> PassageOut:
+def term_highlights(text: str, terms: Sequence[str]) -> list[HighlightOut]:
+    """Where the question's terms stand in ``text`` (a passage, or the answer sentence)."""
+    return [HighlightOut(start=s, end=e, kind="term") for s, e in term_spans(text, terms)]
+
+
+def passage_out(hit: Hit, document: Document, terms: Sequence[str], answer: Answer | None) -> PassageOut:
     passage = hit.passage
-    highlights = [HighlightOut(start=s, end=e, kind="term") for s, e in term_spans(passage.text, terms)]
+    highlights = term_highlights(passage.text, terms)
     if answer and answer.passage_rank == hit.rank:
         highlights.append(
             HighlightOut(start=answer.start - passage.start, end=answer.end - passage.start, kind="answer")
@@ -39,12 +46,17 @@ def passage_out(hit: Hit, document: Document, terms: list[str], answer: Answer |
 
 
 def passages_out(result: SearchResult, documents: dict[str, Document], answer: Answer | None) -> list[PassageOut]:
-    return [passage_out(h, documents[h.passage.doc_id], result.terms, answer) for h in result.hits]
+    return [passage_out(h, documents[h.passage.doc_id], result.query.terms, answer) for h in result.hits]
 
 
-def answer_out(answer: Answer | None) -> AnswerOut | None:
+def answer_out(answer: Answer | None, terms: Sequence[str]) -> AnswerOut | None:
     if answer is None:
         return None
     return AnswerOut(
-        text=answer.text, doc_id=answer.doc_id, start=answer.start, end=answer.end, passage_rank=answer.passage_rank
+        text=answer.text,
+        doc_id=answer.doc_id,
+        start=answer.start,
+        end=answer.end,
+        passage_rank=answer.passage_rank,
+        highlights=term_highlights(answer.text, terms),
     )

@@ -106,8 +106,8 @@ def document_not_found(doc_id: str) -> ApiError:
 def ask(body: AskIn, current: ServedDep) -> AskOut:
     started = time.perf_counter()
     result = _search(body, current)
-    answer, abstained = answer_question(body.question, result, current.searcher)
-    answered = answer_out(answer)
+    answer, abstained = answer_question(result)
+    answered = answer_out(answer, result.query.terms)
     return AskOut(answer=answered, abstained=abstained, **_retrieved(body, current, result, answer, started))
 
 

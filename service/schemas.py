@@ -104,7 +104,7 @@ class CitationOut(BaseModel):
 
 
 class HighlightOut(BaseModel):
-    start: int = Field(description="Offset inside the passage text (Python string index).")
+    start: int = Field(description="Offset inside the text it marks: the passage's, or the answer's (code points).")
     end: int
     kind: Literal["term", "answer"] = Field(description="term: a query term; answer: the answer sentence.")
 
@@ -132,6 +132,9 @@ class AnswerOut(BaseModel):
     start: int = Field(description="Offset of the answer sentence in the document's clean text.")
     end: int
     passage_rank: int = Field(description="Rank of the passage holding the answer sentence.")
+    highlights: list[HighlightOut] = Field(
+        description="The question's terms in the answer sentence (kind term; offsets inside its text)."
+    )
 
 
 class SearchOut(BaseModel):

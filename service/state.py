@@ -168,6 +168,6 @@ def _warm_up(searcher: Searcher, version: str) -> None:
     1.5 s): pay that here, before the swap, not in a request."""
     try:
         for question in ("广州的天使母基金规模多大？", "How big is the angel fund?"):
-            answer_question(question, searcher.search(question, 3), searcher)
+            answer_question(searcher.search(question, 3))
     except Exception as err:
         raise IndexStoreError(f"index version {version} loads, but a test search fails ({err})") from err

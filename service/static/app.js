@@ -200,28 +200,6 @@
     return out;
   }
 
-  /** Term highlights for a free-standing string (the answer sentence). */
-  function termHighlights(text, terms) {
-    const chars = codePoints(text);
-    const lower = chars.map((c) => c.toLowerCase());
-    const out = [];
-    for (const term of terms || []) {
-      const t = codePoints(String(term).toLowerCase());
-      if (!t.length) continue;
-      for (let i = 0; i + t.length <= lower.length; i++) {
-        let hit = true;
-        for (let j = 0; j < t.length; j++) {
-          if (lower[i + j] !== t[j]) {
-            hit = false;
-            break;
-          }
-        }
-        if (hit) out.push({ start: i, end: i + t.length, kind: "term" });
-      }
-    }
-    return out;
-  }
-
   /* ---------- citations ---------- */
 
   function docHref(docId, start, end) {
@@ -271,7 +249,8 @@
     box.className = "answer-card";
     box.appendChild(h("p", "answer-label", "答案"));
     const text = h("p", "answer-text");
-    text.appendChild(renderHighlighted(answer.text, termHighlights(answer.text, resp.terms)));
+    // The service marks the question's terms in the answer (answer.highlights), as in passages.
+    text.appendChild(renderHighlighted(answer.text, answer.highlights));
     box.appendChild(text);
 
     // Source line: the answer's own span in the document (answer start/end are

@@ -123,21 +123,6 @@
     return frag;
   }
 
-  function termHighlights(text, terms) {
-    var chars = codePoints(text);
-    var out = [];
-    (terms || []).forEach(function (term) {
-      var t = codePoints(String(term));
-      if (!t.length) return;
-      for (var i = 0; i + t.length <= chars.length; i++) {
-        if (chars.slice(i, i + t.length).join("") === t.join("")) {
-          out.push({ start: i, end: i + t.length, kind: "term" });
-        }
-      }
-    });
-    return out;
-  }
-
   function citationLabel(c) {
     var parts = ["《" + (c.title || c.doc_id) + "》"];
     var pub = [c.publication, c.issue].filter(Boolean).join(" ");
@@ -272,7 +257,7 @@
         out.appendChild(h("p", "answer-box none", "未找到相关内容。"));
       } else {
         var p = h("p", "answer-box");
-        p.appendChild(renderSnippet(answer.text, termHighlights(answer.text, data.terms), 10000));
+        p.appendChild(renderSnippet(answer.text, answer.highlights, 10000)); // marked by the service
         out.appendChild(p);
       }
 

@@ -227,7 +227,14 @@ def test_api_strings_are_rendered_as_text_with_highlights(page: Page, live_serve
     response = {
         "question": QUESTION,
         "abstained": False,
-        "answer": {"text": "规模100亿元的天使母基金", "doc_id": "d<1>", "start": 10, "end": 24, "passage_rank": 1},
+        "answer": {
+            "text": "规模100亿元的天使母基金",
+            "doc_id": "d<1>",
+            "start": 10,
+            "end": 24,
+            "passage_rank": 1,
+            "highlights": [{"start": 8, "end": 13, "kind": "term"}],  # 天使母基金, marked by the service
+        },
         "terms": ["天使母基金"],
         "passages": [
             {

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.portal import open_demo
+
 pytestmark = pytest.mark.browser
 
 ANSWER_TIMEOUT_MS = 60_000
@@ -36,11 +38,6 @@ def page(context):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     assert not errors, f"JavaScript errors on the page: {errors}"
-
-
-def open_demo(page: Page, base: str) -> None:
-    """Load /demo as served: the service points its script tag at the live server's own URL."""
-    page.goto(base + "/demo")
 
 
 def shadow_style(page: Page, selector: str, prop: str) -> str:

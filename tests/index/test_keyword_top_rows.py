@@ -35,3 +35,19 @@ def test_alternatives_count_each_word_once_however_many_forms_it_has():
     grouped = index.search_alternatives([word_x, word_y], 2)
     assert grouped[0][0] == 1  # counted once, the passage with both words wins
     assert index.search_alternatives([[["unknown"]]], 2) == []
+
+
+def test_allowed_rows_keep_their_scores_and_the_others_drop_out():
+    from index.keyword import KeywordIndex
+
+    index = KeywordIndex.build([["x1", "y"], ["x1"], ["x1", "x1", "y"], ["z"], ["y"]])
+    everywhere = dict(index.search(["x1", "y"], 5))
+    allowed = np.array([1, 2, 3])
+    masked = index.search(["x1", "y"], 5, allowed)
+    assert [row for row, _ in masked] == [
+        row for row in sorted(everywhere, key=lambda r: -everywhere[r]) if row in {1, 2}
+    ]
+    assert all(score == everywhere[row] for row, score in masked)
+    grouped = index.search_alternatives([[["x1"]], [["y"]]], 5, allowed)
+    assert dict(grouped) == dict(masked)
+    assert index.search(["z"], 5, np.array([0, 1])) == []

@@ -72,3 +72,13 @@ def test_the_store_is_bounded_and_still_answers_beyond_its_size():
     vectors = store.vectors(["甲。", "乙。", "丙。"])
     assert vectors.shape == (3, 64)
     assert len(store) == 1
+
+
+def test_reading_a_vector_keeps_it_and_the_least_recently_used_goes_first():
+    embedder = Counting()
+    store = SentenceVectors(embedder, capacity=2)
+    store.vectors(["甲。", "乙。"])
+    store.vectors(["甲。"])  # 甲 is now the most recently used
+    store.vectors(["丙。"])  # so 乙 goes
+    assert store.missing(["甲。", "乙。", "丙。"]) == ["乙。"]
+    assert len(store) == 2

@@ -72,7 +72,7 @@ def test_off_topic_questions_abstain_and_briefing_questions_do_not(
     searcher = make_searcher(briefing_settings, index, real_embedder)
 
     def abstains(question: str) -> bool:
-        return answer_question(question, searcher.search(question, 5), searcher)[1]
+        return answer_question(searcher.search(question, 5))[1]
 
     off_topic = load_questions(QUESTIONS / "offtopic.jsonl")
     answerable = load_questions(QUESTIONS / "briefing.jsonl")
@@ -89,6 +89,6 @@ def test_answer_sentence_holds_the_gold_answer_for_most_questions(briefing_setti
     questions = load_questions(QUESTIONS / "briefing.jsonl")
     held = 0
     for q in questions:
-        answer, _ = answer_question(q.text, searcher.search(q.text, 5), searcher)
+        answer, _ = answer_question(searcher.search(q.text, 5))
         held += answer is not None and any(match_form(a) in match_form(answer.text) for a in q.answers)
     assert held >= 0.85 * len(questions)

@@ -155,7 +155,9 @@ def test_a_version_is_warmed_up_through_the_whole_answer_path_before_it_serves(
 
     asked: list[str] = []
     real = service.state.answer_question
-    monkeypatch.setattr(service.state, "answer_question", lambda q, *a, **k: asked.append(q) or real(q, *a, **k))
+    monkeypatch.setattr(
+        service.state, "answer_question", lambda r, *a, **k: asked.append(r.query.text) or real(r, *a, **k)
+    )
     with TestClient(create_app(settings, HashingEmbedder(), watch=False)) as client:
         assert client.get("/readyz").status_code == 200
     assert any("\u4e00" <= c <= "\u9fff" for c in asked[0]) and asked[1].isascii()

@@ -1,0 +1,83 @@
+"""One question, analysed once: what the search, the re-ranking and the answer all read from it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from text.cjk import has_chinese
+from text.english import Translation, translate
+from text.normalize import simplify
+from text.terms import Analyzer
+
+# What a question asks for, and what a sentence that answers it contains.
+_ANSWER_TYPES = (
+    (
+        re.compile(r"哪一?年|哪天|何时|什么时候|几月|几号|日期|时间|when|what year|what date", re.I),
+        re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{4}-\d{2}|[一二三四五六七八九十〇零]{4}年"),
+    ),
+    (
+        re.compile(r"多少|多大|多长|多久|几[个项大类条家种位份期]|规模|数量|how (many|much|big|large)", re.I),
+        re.compile(r"\d|[一二三四五六七八九十百千万亿两]+\s*[个项大类条家种位份期亿万部批座所名人次年]"),
+    ),
+    (re.compile(r"谁|哪位|哪些人|\bwho\b", re.I), re.compile(r"[：:]\s*\S|书记|市长|主任|编辑|主席")),
+    # Which ones (哪些, 哪几): an enumeration of at least three items (A、B、C or A、B和C). English
+    # "which" asks for one thing as often as for several, so it is left out.
+    (re.compile(r"哪些|哪几"), re.compile(r"[^、，。]+、[^、，。]+[、和及与][^、，。]+")),
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as every stage needs it. A later ``scope`` (what the question is about) goes here too.
+
+    ``terms`` are highlighted and judge coverage: for an English question, its Chinese translations
+    this corpus may hold. ``lexical_terms`` judge a sentence's evidence: none for a question with no
+    Chinese, whose translations have many senses (its closeness carries the evidence).
+    """
+
+    text: str
+    simplified: str  # NFKC, traditional → simplified: what the dense leg embeds
+    chinese: bool  # holds a Chinese character; a question without one is asked across languages
+    terms: tuple[str, ...]
+    lexical_terms: tuple[str, ...]
+    term_parts: tuple[tuple[str, ...], ...]  # per term: itself and its meaningful parts (传真号码: 传真)
+    names: tuple[str, ...]  # places and organisations a Chinese question names
+    translations: tuple[Translation, ...]  # an English question's words, in Chinese
+    translated_terms: tuple[tuple[tuple[str, ...], ...], ...]  # per translation, per Chinese word: its terms
+    shape: re.Pattern[str] | None  # what an answering sentence contains (``wanted_shape``)
+
+
+def analyse(question: str, analyzer: Analyzer, knows: Callable[[str], bool]) -> Query:
+    """Analyse ``question`` once; ``knows`` says whether the keyword index holds a unit (``w:广州``)."""
+    chinese = has_chinese(question)
+    translations = () if chinese else tuple(translate(question))
+    # Each Chinese word an English question may stand for, segmented once for every use.
+    segmented = {word: tuple(analyzer.terms(word)) for t in translations for word in t.chinese}
+    terms = _known_terms(segmented, knows) if segmented else tuple(analyzer.terms(question))
+    return Query(
+        text=question,
+        simplified=simplify(question),
+        chinese=chinese,
+        terms=terms,
+        lexical_terms=terms if chinese else (),
+        term_parts=tuple(tuple(analyzer.parts_of(term)) for term in terms),
+        names=tuple(analyzer.names(question)) if chinese else (),
+        translations=translations,
+        translated_terms=tuple(tuple(segmented[word] for word in t.chinese) for t in translations),
+        shape=wanted_shape(question),
+    )
+
+
+def _known_terms(segmented: dict[str, tuple[str, ...]], knows: Callable[[str], bool]) -> tuple[str, ...]:
+    """The words of an English question's translations this corpus may hold (a word of it, or
+    several characters all in it)."""
+    words = {term for terms in segmented.values() for term in terms}
+    return tuple(sorted(w for w in words if knows(f"w:{w}") or (len(w) > 1 and all(knows(f"c:{c}") for c in w))))
+
+
+def wanted_shape(question: str) -> re.Pattern[str] | None:
+    """The pattern an answering sentence should contain, from the question word (when, how many, who,
+    which ones)."""
+    return next((shape for asks, shape in _ANSWER_TYPES if asks.search(question)), None)
