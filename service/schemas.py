@@ -88,6 +88,11 @@ class AskIn(Strict):
     )
     mode: Mode = Field("hybrid", description="hybrid (default), dense or bm25.")
     filters: FiltersIn | None = None
+    scope: bool = Field(
+        True,
+        description="Let the service limit the question to the issue(s) it names or describes (第6期, 总第142期, "
+        "《领导学刊》, 2025年5月那期, 讲氢能的那期). Explicit filters always win; false asks the whole library.",
+    )
 
 
 class CitationOut(BaseModel):
@@ -137,10 +142,21 @@ class AnswerOut(BaseModel):
     )
 
 
+class ScopeOut(BaseModel):
+    doc_ids: list[str] = Field(description="The documents the service limited the question to.")
+    reason: str = Field(description="Why, for the reader: what the question named or described.")
+    kind: Literal["explicit", "topic"] = Field(
+        description="explicit: the question names the issue; topic: retrieval chose the issue it describes."
+    )
+
+
 class SearchOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.SEARCH_OUT]})
 
     question: str
+    scope: ScopeOut | None = Field(
+        None, description="Set when the service scoped the question itself; ask again with scope=false to undo."
+    )
     terms: list[str] = Field(description="The question's keyword terms (jieba, normalised, filler removed).")
     passages: list[PassageOut]
     index_version: str = Field(description="The index version that answered; changes after every write.")
