@@ -9,8 +9,9 @@ issues) names no document, so it is resolved by retrieval: the document its topi
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from ingest.documents import Document
 
@@ -21,11 +22,11 @@ _ENGLISH_ISSUE = re.compile(r"\bissue\s+(?:no\.?\s*)?(\d+)\b", re.I)
 _ISSUE_DATE = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?(?=[^，。？?！]{0,6}(?:期|刊|简报|《))"
 )
-# 讲氢能产业那期, 谈数字经济的那一期, 关于低空经济的那份简报, 介绍人工智能的一期.
-_TOPIC = re.compile(
-    r"(?:讲|谈|关于|介绍|聚焦|写|研究|说)([^，。？?！的那这哪]{2,20}?)的?(?:那|这|哪|一)一?(?:期|份|篇)"
+# An issue described by its topic: 讲氢能产业那期, 谈数字经济的那一期, 关于低空经济的那份简报, 合肥氢能那期.
+_TOPICS = (
+    re.compile(r"(?:讲|谈|关于|介绍|聚焦|写|研究|说)([^，。？?！的那这哪]{2,20}?)的?(?:那|这|哪|一)一?(?:期|份|篇)"),
+    re.compile(r"([^，。？?！的那这哪期]{2,12}?)的?那一?期"),
 )
-_THIS_ISSUE = re.compile(r"这一?期|本期|该期|这份|本刊|这篇|该刊|this (?:issue|briefing)", re.I)
 
 
 @dataclass(frozen=True)
@@ -34,56 +35,82 @@ class Scope:
 
     doc_ids: tuple[str, ...]
     reason: str
-    kind: str  # "explicit": the question names them; "topic": retrieval chose the issue it describes
+    kind: Literal["explicit", "topic"]  # explicit: the question names them; topic: retrieval chose the issue
+
+
+DocumentRanking = Callable[[str], list[tuple[str, float]]]  # question → (doc_id, score), best first
+
+
+def resolve_scope(question: str, documents: Mapping[str, Document], rank: DocumentRanking) -> tuple[Scope, str] | None:
+    """The documents a (simplified) question is about, and the question to ask of them; None: the whole library.
+
+    Named issues (第7期, 《领导学刊》, 2025年3月那期) narrow the library; an issue described by its topic
+    (讲氢能产业那期) is then the one among them that ``rank`` puts first for the topic words, and the
+    description is taken out of the question, so the rest (责任编辑是谁) finds its passage there.
+    """
+    explicit = explicit_scope(question, documents)
+    candidates = set(explicit.doc_ids) if explicit else set(documents)
+    match = next((m for m in (p.search(question) for p in _TOPICS) if m), None)
+    if match is None or len(candidates) < 2:
+        return (explicit, question) if explicit else None
+    ranked = [doc_id for doc_id, _ in rank(match.group(1)) if doc_id in candidates]
+    if not ranked:
+        return (explicit, question) if explicit else None
+    doc = documents[ranked[0]]
+    named = f"{explicit.reason}，" if explicit else ""
+    about = "".join(f" {x}" for x in (doc.issue, doc.date) if x)
+    reason = f"{named}问题所说的“{match.group(0)}”指向《{doc.title}》{about}"
+    rest = (question[: match.start()] + question[match.end() :]).lstrip("的，, ")
+    return Scope((doc.doc_id,), reason, "topic"), rest or question
 
 
 def explicit_scope(question: str, documents: Mapping[str, Document]) -> Scope | None:
     """The documents matching every issue number, publication and issue date the (simplified) question names.
 
-    None when it names none, or when no document matches them all (a number that is not an issue of
-    this library, e.g. a fund's 第2期, must not empty the search).
+    None when it names none, or when no document matches them all, except for a 总第N期 that no issue of
+    the library has: that question is about an issue the library does not hold (an empty scope). A
+    第N期 that matches nothing may be a fund's or a project's phase and leaves the search alone.
     """
-    tests, said = _references(question, documents)
-    if not tests:
+    refs = _references(question, documents)
+    if not refs:
         return None
-    chosen = tuple(sorted(d.doc_id for d in documents.values() if all(test(d) for test in tests)))
+    said = "、".join(r.said for r in refs)
+    chosen = tuple(sorted(d.doc_id for d in documents.values() if all(r.matches(d) for r in refs)))
+    if not chosen and _TOTAL.search(question) and any("issue_total" in d.metadata for d in documents.values()):
+        return Scope((), f"库中没有问题所说的{said}", "explicit")
     if not chosen or len(chosen) == len(documents):
         return None
-    return Scope(chosen, "问题指明了" + "、".join(said), "explicit")
+    return Scope(chosen, f"问题指明了{said}", "explicit")
 
 
-def _references(question: str, documents: Mapping[str, Document]) -> tuple[list, list[str]]:
-    tests, said = [], []
-    for match in _TOTAL.finditer(question):
-        number = match.group(1)
-        tests.append(lambda d, n=number: d.metadata.get("issue_total") == f"总第{n}期")
-        said.append(f"总第{number}期")
-    for match in _ISSUE.finditer(question):
-        number = match.group(1)
-        tests.append(lambda d, n=number: d.issue == f"第{n}期")
-        said.append(f"第{number}期")
-    for match in _ENGLISH_ISSUE.finditer(question):
-        number = match.group(1)
-        tests.append(lambda d, n=number: d.issue == f"第{n}期" or d.metadata.get("issue_total") == f"总第{n}期")
-        said.append(f"issue {number}")
+@dataclass(frozen=True)
+class _Reference:
+    """One thing the question names: a field of the issue ("issue_total", "issue", "number", "publication",
+    "date" as an ISO prefix) and its value; ``said`` is how the question put it."""
+
+    field: str
+    value: str
+    said: str
+
+    def matches(self, d: Document) -> bool:
+        total, issue = d.metadata.get("issue_total"), d.issue
+        if self.field == "number":
+            return f"第{self.value}期" == issue or f"总第{self.value}期" == total
+        if self.field == "date":
+            return (d.date or "").startswith(self.value)
+        return {"issue_total": total, "issue": issue, "publication": d.publication}[self.field] == self.value
+
+
+def _references(question: str, documents: Mapping[str, Document]) -> list[_Reference]:
+    found = [_Reference("issue_total", f"总第{m.group(1)}期", f"总第{m.group(1)}期") for m in _TOTAL.finditer(question)]
+    found += [_Reference("issue", f"第{m.group(1)}期", f"第{m.group(1)}期") for m in _ISSUE.finditer(question)]
+    for m in _ENGLISH_ISSUE.finditer(question):  # issue 143: either numbering
+        found.append(_Reference("number", m.group(1), m.group(0)))
     for name in sorted({d.publication for d in documents.values() if d.publication}, key=len, reverse=True):
         if name in question:
-            tests.append(lambda d, p=name: d.publication == p)
-            said.append(f"《{name}》")
-    for match in _ISSUE_DATE.finditer(question):
-        year, month, day = match.groups()
+            found.append(_Reference("publication", name, f"《{name}》"))
+    for m in _ISSUE_DATE.finditer(question):
+        year, month, day = m.groups()
         prefix = f"{int(year):04d}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
-        tests.append(lambda d, p=prefix: (d.date or "").startswith(p))
-        said.append(match.group(0))
-    return tests, said
-
-
-def described_topic(question: str) -> str | None:
-    """The topic words of an issue described by its topic (讲氢能产业那期 → 氢能产业), if the question does."""
-    match = _TOPIC.search(question)
-    return match.group(1).strip() if match else None
-
-
-def refers_to_one_issue(question: str) -> bool:
-    """这期/本期/这份…: the question is about one issue, which in a library must be found first."""
-    return bool(_THIS_ISSUE.search(question)) or described_topic(question) is not None
+        found.append(_Reference("date", prefix, m.group(0)))
+    return found

@@ -11,6 +11,7 @@ from index.evidence import ANSWER_DEPTH, SentenceEvidence, best_evidence, passag
 from index.fusion import FusionSettings, Ranking, fuse_rankings, min_max
 from index.passage_index import PassageIndex
 from index.query import Query, analyse
+from index.scope import Scope, resolve_scope
 from index.sentence_vectors import SentenceVectors
 from ingest.documents import Passage
 from text.terms import Analyzer
@@ -63,6 +64,7 @@ class SearchResult:
     hits: list[Hit]
     query: Query
     query_vector: np.ndarray | None
+    scope: Scope | None = None  # the documents the search limited itself to, when the question named them
 
     @property
     def terms(self) -> list[str]:
@@ -90,13 +92,41 @@ class Searcher:
         return analyse(question, self.analyzer, self.index.keyword.knows)
 
     def search(
-        self, question: str | Query, k: int = 5, mode: str = "hybrid", filters: Filters | None = None
+        self,
+        question: str | Query,
+        k: int = 5,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+        scope: bool = True,
     ) -> SearchResult:
         """The ``k`` best passages; the first ``ANSWER_DEPTH`` (in hybrid search, the re-ranked
-        ones too) carry the evidence of each of their sentences."""
+        ones too) carry the evidence of each of their sentences. With ``scope`` and no ``filters``, a
+        question that names or describes an issue is asked of that issue (``index.scope``)."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
         query = question if isinstance(question, Query) else self.analyse(question)
+        if scope and (filters is None or filters.is_empty()):
+            resolved = resolve_scope(query.simplified, self.index.documents, self.rank_documents)
+            if resolved is not None:
+                rest = query if resolved[1] == query.simplified else self.analyse(resolved[1])
+                return self._scoped(resolved[0], rest, k, mode)
+        return self._search(query, k, mode, filters)
+
+    def rank_documents(self, text: str) -> list[tuple[str, float]]:
+        """Documents in the order of their best passage for ``text`` (hybrid), with that passage's score."""
+        query = self.analyse(text)
+        _, dense, keyword = self._legs(query, "hybrid", self.depth, None)
+        best: dict[str, float] = {}
+        for row, score in fuse_rankings(dense, keyword, self._fusion(query)):
+            best.setdefault(self.index.passages[row].doc_id, score)
+        return list(best.items())
+
+    def _scoped(self, scope: Scope, query: Query, k: int, mode: str) -> SearchResult:
+        if not scope.doc_ids:  # the question is about an issue the library does not hold
+            return SearchResult([], query, None, scope)
+        return replace(self._search(query, k, mode, Filters(doc_ids=scope.doc_ids)), scope=scope)
+
+    def _search(self, query: Query, k: int, mode: str, filters: Filters | None) -> SearchResult:
         allowed = self._allowed(filters) if filters and not filters.is_empty() else None
         if allowed is not None and len(allowed) == 0:
             return SearchResult([], query, None)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from index.answering import Answer, term_spans
+from index.scope import Scope
 from index.search import Hit, SearchResult
 from ingest.documents import Document
-from service.schemas import AnswerOut, CitationOut, HighlightOut, LegsOut, PassageOut
+from service.schemas import AnswerOut, CitationOut, HighlightOut, LegsOut, PassageOut, ScopeOut
 
 
 def term_highlights(text: str, terms: Sequence[str]) -> list[HighlightOut]:
@@ -60,3 +61,7 @@ def answer_out(answer: Answer | None, terms: Sequence[str]) -> AnswerOut | None:
         passage_rank=answer.passage_rank,
         highlights=term_highlights(answer.text, terms),
     )
+
+
+def scope_out(scope: Scope | None) -> ScopeOut | None:
+    return ScopeOut(doc_ids=list(scope.doc_ids), reason=scope.reason, kind=scope.kind) if scope else None

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from index.answering import Answer, answer_question
 from index.search import Filters, SearchResult
 from service.errors import ApiError, echo
-from service.responses import answer_out, passages_out
+from service.responses import answer_out, passages_out, scope_out
 from service.schemas import (
     AskIn,
     AskOut,
@@ -21,6 +21,7 @@ from service.schemas import (
     DocumentSummary,
     ErrorOut,
     PassageOut,
+    ScopeOut,
     SearchOut,
 )
 from service.state import IndexState, Served
@@ -76,11 +77,12 @@ def _search(body: AskIn, current: Served) -> SearchResult:
         raise ApiError(422, "question_too_long", message)
     f = body.filters
     filters = Filters(tuple(f.doc_ids), f.publication, f.date_from, f.date_to) if f else None
-    return current.searcher.search(body.question, body.top_k, body.mode, filters)
+    return current.searcher.search(body.question, body.top_k, body.mode, filters, body.scope)
 
 
 class Retrieved(TypedDict):
     question: str
+    scope: ScopeOut | None
     terms: list[str]
     passages: list[PassageOut]
     index_version: str
@@ -91,6 +93,7 @@ def _retrieved(body: AskIn, current: Served, result: SearchResult, answer: Answe
     """What /v1/ask and /v1/search both return about the retrieval."""
     return {
         "question": body.question,
+        "scope": scope_out(result.scope),
         "terms": result.terms,
         "passages": passages_out(result, current.searcher.index.documents, answer),
         "index_version": current.version,
