@@ -62,7 +62,7 @@ def sync(
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("embedding passages", total=None)
 
-        def report(stage: str, done: int, total: int) -> None:
+        def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -25,9 +25,8 @@ from index.sync import SyncReport, gone_sources, merged, read_changed, without
 from ingest.chunking import ChunkSettings
 from ingest.documents import Passage
 from ingest.pipeline import IngestedDocument, find_sources
+from text.progress import Progress, no_progress
 from text.terms import Analyzer
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 class IndexBuilder:
@@ -62,7 +61,7 @@ class IndexBuilder:
             return None
 
     def sync(
-        self, paths: list[Path], remove_missing: bool = False, rebuild: bool = False, progress: Progress | None = None
+        self, paths: list[Path], remove_missing: bool = False, rebuild: bool = False, progress: Progress = no_progress
     ) -> SyncReport:
         """Make the index hold the documents under ``paths``: new files added, changed ones re-read,
         unchanged ones (same content hash) not even parsed, and those whose files are gone from a
@@ -84,20 +83,20 @@ class IndexBuilder:
 
     def add(self, document: IngestedDocument) -> SyncReport:
         with self._lock():
-            return self._update([document], None, self.current())
+            return self._update([document], no_progress, self.current())
 
     def remove(self, doc_ids: list[str]) -> SyncReport:
         with self._lock():
             old = self.current()
             kept, report = without(old, doc_ids)
             if report.removed:
-                report.version = self._write(kept, _reusable(old, []), report, None)
+                report.version = self._write(kept, _reusable(old, []), report, no_progress)
             return report
 
     def _update(
         self,
         incoming: list[IngestedDocument],
-        progress: Progress | None,
+        progress: Progress,
         old: PassageIndex | None,
         gone: set[str] | None = None,
         report: SyncReport | None = None,
@@ -114,7 +113,7 @@ class IndexBuilder:
         docs: list[IngestedDocument],
         reusable: dict[str, np.ndarray],
         report: SyncReport,
-        progress: Progress | None,
+        progress: Progress,
     ) -> str:
         passages = [p for d in docs for p in d.passages]
         to_embed = [p for p in passages if p.passage_id not in reusable]
@@ -144,12 +143,11 @@ class IndexBuilder:
             dense_index=index.dense.describe(),
         )
 
-    def _embed(self, passages: list[Passage], progress: Progress | None) -> np.ndarray:
+    def _embed(self, passages: list[Passage], progress: Progress) -> np.ndarray:
         """Embed in calls of 64, shortest texts first (``in_length_order``: each call pads little, as
         one call of everything would), in the passages' order."""
         texts = [embedding_text(p) for p in passages]
-        done = (lambda n: progress("embedding", n, len(texts))) if progress else None
-        vectors = in_length_order(texts, 64, self.embedder.embed_passages, done)
+        vectors = in_length_order(texts, 64, self.embedder.embed_passages, progress)
         return vectors if vectors is not None else _empty(self.embedder)
 
     @contextmanager

@@ -10,13 +10,14 @@ sentences, and a question never waits on the model for anything but itself once 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 from cachetools import LRUCache
 
 from index.embedding import Embedder
 from ingest.documents import Passage
+from text.progress import Progress, no_progress
 from text.sentences import passage_sentences
 
 SpanKey = tuple[str, int, int]  # (doc_id, start, end) in the document's clean text
@@ -70,13 +71,11 @@ class SentenceVectors:
         scores = self.vectors([text for _, text in spans]) @ query
         return {key: float(score) for (key, _), score in zip(spans, scores, strict=True)}
 
-    def warm(
-        self, texts: list[str], stop: threading.Event | None = None, progress: Callable[[int], None] | None = None
-    ) -> int:
+    def warm(self, texts: list[str], stop: threading.Event | None = None, progress: Progress = no_progress) -> int:
         """Embed the ``texts`` not yet known, a batch at a time; return how many were embedded.
 
         Stops early when ``stop`` is set (a newer version took over); ``progress`` hears how many
-        are left after each batch. Never embeds more than the store holds.
+        are done, of how many, after each batch. Never embeds more than the store holds.
         """
         todo = self.missing(texts)[: self.capacity]
         done = 0
@@ -87,8 +86,7 @@ class SentenceVectors:
             if chunk:
                 self.add(chunk, self.embedder.embed_passages(chunk))
                 done += len(chunk)
-            if progress is not None:
-                progress(len(todo) - at - len(todo[at : at + self.batch]))
+            progress(min(at + self.batch, len(todo)), len(todo))
         return done
 
     def add(self, texts: list[str], vectors: np.ndarray) -> None:

@@ -109,9 +109,9 @@ class IndexState:
         texts = self.sentences.missing(text for _, text in sentences_of(index.passages))
         self.sentences_pending = len(texts)
 
-        def left(count: int) -> None:
+        def left(done: int, total: int) -> None:
             if not stop.is_set():
-                self.sentences_pending = count
+                self.sentences_pending = total - done
 
         def run() -> None:
             try:

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from text.progress import Progress, no_progress
+
 
 @contextmanager
 def _quiet(*loggers: str) -> Iterator[None]:
@@ -89,10 +91,10 @@ def in_length_order(
     texts: list[str],
     batch: int,
     encode: Callable[[list[str]], np.ndarray],
-    done: Callable[[int], None] | None = None,
+    done: Progress = no_progress,
 ) -> np.ndarray | None:
     """``encode`` ``texts`` in calls of ``batch``, shortest first so that each call pads little, and
-    return the vectors in the texts' order (None for no texts); ``done`` hears how many are embedded."""
+    return the vectors in the texts' order (None for no texts); ``done`` hears (embedded, of)."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     vectors = None
     for start in range(0, len(order), batch):
@@ -101,6 +103,5 @@ def in_length_order(
         if vectors is None:
             vectors = np.zeros((len(texts), part.shape[1]), dtype=np.float32)
         vectors[rows] = part
-        if done is not None:
-            done(min(start + batch, len(texts)))
+        done(min(start + batch, len(texts)), len(texts))
     return vectors

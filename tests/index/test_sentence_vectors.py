@@ -50,10 +50,10 @@ def test_a_sentence_is_embedded_once():
 def test_warm_embeds_what_is_missing_and_questions_then_embed_nothing():
     embedder = Counting()
     store = SentenceVectors(embedder, batch=1)
-    left: list[int] = []
+    heard: list[tuple[int, int]] = []
     texts = [text for _, text in sentences_of([PASSAGE])]
-    assert store.warm(texts, progress=left.append) == 2
-    assert left == [1, 0]
+    assert store.warm(texts, progress=lambda done, total: heard.append((done, total))) == 2
+    assert heard == [(1, 2), (2, 2)]
     embedder.embedded.clear()
     store.cosines([PASSAGE], embedder.embed_queries(["问题"])[0])
     assert embedder.embedded == []

@@ -79,16 +79,16 @@ def test_in_length_order_batches_short_texts_together_and_returns_the_callers_or
 
     texts = ["ccc", "a", "bbbbb", "dd"]
     calls: list[list[str]] = []
-    progress: list[int] = []
+    progress: list[tuple[int, int]] = []
 
     def encode(chunk: list[str]) -> np.ndarray:
         calls.append(chunk)
         return np.array([[len(t), 0.0] for t in chunk], dtype=np.float32)
 
-    vectors = in_length_order(texts, 3, encode, progress.append)
+    vectors = in_length_order(texts, 3, encode, lambda done, total: progress.append((done, total)))
     assert calls == [["a", "dd", "ccc"], ["bbbbb"]]
     assert vectors is not None and vectors[:, 0].tolist() == [3, 1, 5, 2]
-    assert progress == [3, 4]
+    assert progress == [(3, 4), (4, 4)]
     assert in_length_order([], 3, encode) is None
 
 
