@@ -21,15 +21,17 @@ def export(
     index version (mapped by document and offsets); conflicting verdicts and verdicts whose document
     changed are listed, not guessed. Score it with: briefqa eval FILE
     """
-    from briefqa.runtime import make_builder, make_lazy_embedder
     from feedback import FeedbackStore, FeedbackStoreError, export_question_set
     from index.errors import IndexStoreError
+    from index.passage_index import PassageIndex
+    from index.versions import open_version
 
     settings = load_settings()
     if not settings.feedback_file.exists():
         fail(f"no feedback yet: {settings.feedback_file} does not exist (readers' verdicts are stored there)")
     try:
-        index = make_builder(settings, make_lazy_embedder(settings)).load()
+        # Mapping needs the documents and passages only, whatever model embedded them.
+        index = PassageIndex.load(*open_version(settings.index_dir))
         verdicts = FeedbackStore(settings.feedback_file).all()
     except (IndexStoreError, FeedbackStoreError) as error:
         fail(str(error))

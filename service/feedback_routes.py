@@ -86,7 +86,7 @@ def _verdict(body: FeedbackIn, current: Served) -> Verdict:
         return Verdict(*judged, doc_id, str(body.index_version), body.target, body.answers_question)
     passage = next((p for p in index.passages_of(doc_id) if p.passage_id == body.passage_id), None)
     if passage is None:
-        raise ApiError(422, "unknown_passage", f"no passage {echo(body.passage_id)} in {current.version}")
+        raise ApiError(404, "passage_not_found", f"no passage {echo(body.passage_id)} in {current.version}")
     document = index.documents[passage.doc_id]
     if body.answer_end is not None and body.answer_end > len(document.text):
         raise ApiError(422, "answer_out_of_range", f"answer_end is past the end of {echo(doc_id)}")
@@ -106,7 +106,7 @@ def _out(v: Verdict) -> VerdictOut:
     status_code=201,
     response_model=VerdictOut,
     dependencies=[Depends(json_only)],
-    responses=error_responses(400, 401, 413, 415, 422, 429, 503),
+    responses=error_responses(400, 401, 404, 413, 415, 422, 429, 503),
     summary="Mark an answer or a cited passage right (up) or wrong (down)",
 )
 def post_feedback(body: FeedbackIn, current: ServedDep, store: StoreDep) -> VerdictOut:

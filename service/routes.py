@@ -32,7 +32,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         400: "The body could not be parsed (not UTF-8, not JSON).",
         401: "Missing or wrong API key (only when keys are configured).",
         403: "Document writes are disabled (no admin key configured).",
-        404: "No such document.",
+        404: "No such document (or, for feedback, no such passage in the served version).",
         409: "The change would leave the index without any document.",
         413: "The request body is over the limit.",
         415: "Wrong content type.",

@@ -70,7 +70,8 @@ def test_bad_verdicts_are_refused_naming_the_field(client: TestClient, change: d
 
 def test_a_passage_not_in_the_served_version_is_refused(client: TestClient):
     body = {"question": QUESTION, "passage_id": f"{BRIEFING_ID}#9999", "verdict": "up"}
-    assert error_of(client.post("/v1/feedback", json=body))["code"] == "unknown_passage"
+    refused = client.post("/v1/feedback", json=body)
+    assert refused.status_code == 404 and error_of(refused)["code"] == "passage_not_found"
 
 
 def test_a_verdict_on_an_older_version_is_kept_unmapped(client: TestClient):
