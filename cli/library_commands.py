@@ -48,8 +48,8 @@ def library_eval(
 
 def _run(sizes: list[int], questions: list[Path] | None, work: Path, folder: Path, top_k: int) -> list[Path]:
     """Measure every size (a bad question set, file or index is one line) and write the report."""
-    from evaluation.library_eval import DEFAULT_SETS, load_sets, run_library_eval
-    from evaluation.library_report import write_library_report
+    from evaluation.library_eval import DEFAULT_SETS, SizeScores, load_sets, run_library_eval
+    from evaluation.library_report import print_table, write_library_report
     from evaluation.questions import QuestionSetError
     from index.store import IndexStoreError
     from ingest.pipeline import IngestError
@@ -58,11 +58,18 @@ def _run(sizes: list[int], questions: list[Path] | None, work: Path, folder: Pat
     settings = load_settings()
     try:
         sets = load_sets(questions or list(DEFAULT_SETS))
+        written: list[Path] = []
+
+        def measured(so_far: list[SizeScores]) -> None:  # the report grows a size at a time
+            written[:] = write_library_report(so_far, folder)
+            err.print(f"library-{so_far[-1].size}: measured, report written to {folder}", highlight=False)
+
         with _StageBars() as report:
-            results = run_library_eval(sizes, sets, settings, load_embedder(settings), work, top_k, report)
+            results = run_library_eval(sizes, sets, settings, load_embedder(settings), work, top_k, report, measured)
     except (QuestionSetError, IngestError, IndexStoreError, ModelConversionError, FileNotFoundError) as error:
         fail(str(error))
-    return write_library_report(results, folder, out)
+    print_table(results, out)
+    return written
 
 
 def _sizes(text: str) -> list[int]:

@@ -86,14 +86,19 @@ def run_library_eval(
     work: Path,
     k: int = 10,
     progress: StageProgress = _silent,
+    measured: Callable[[list[SizeScores]], object] = list,
 ) -> list[SizeScores]:
-    """Score ``sets`` on the library of each size (0: the briefings alone), built under ``work``."""
+    """Score ``sets`` on the library of each size (0: the briefings alone), built under ``work``;
+    ``measured`` hears the scores so far after each size (a long run reports as it goes)."""
     cache_dir = settings.cache_dir / "eval"
     passages = CachedPassages(embedder, cache_dir)
     try:
-        texts = [q.text for s in sets for q in s.questions]
-        asking = PrecomputedQueries(passages, texts, cache_dir)
-        return [_measure(size, sets, settings, asking, work, k, progress) for size in sizes]
+        asking = PrecomputedQueries(passages, [q.text for s in sets for q in s.questions], cache_dir)
+        scores: list[SizeScores] = []
+        for size in sizes:
+            scores.append(_measure(size, sets, settings, asking, work, k, progress))
+            measured(list(scores))
+        return scores
     finally:
         passages.close()
 

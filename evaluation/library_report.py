@@ -30,21 +30,29 @@ Made by `briefqa library-eval`.
 """
 
 
-def table(sizes: Sequence[SizeScores]) -> tuple[list[str], list[list[str]]]:
-    """The header and one row per size and mode; answer figures are hybrid's, blank for the others."""
+def table(sizes: Sequence[SizeScores], only: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """The header and one row per size and mode (of every set, or the set named ``only``); answer
+    figures are hybrid's, blank for the other modes."""
     header = ["size", "documents", "mode"]
     for scores in sizes[0].sets if sizes else ():
-        if scores.answers.answerable:
-            header += [f"{scores.name} {label}" for _, label in SCORED]
-            header += [f"{scores.name} answer sentence", f"{scores.name} false abstentions"]
-        if scores.answers.unanswerable:
-            header.append(f"{scores.name} abstained")
+        if only is None or scores.name == only:
+            header += _columns(scores)
     rows = []
     for size in sizes:
         for mode in MODES:
-            cells = [cell for scores in size.sets for cell in _cells(scores, mode)]
+            cells = [c for scores in size.sets if only is None or scores.name == only for c in _cells(scores, mode)]
             rows.append([str(size.size), str(size.documents), mode, *cells])
     return header, rows
+
+
+def _columns(scores: SetScores) -> list[str]:
+    columns = []
+    if scores.answers.answerable:
+        columns += [f"{scores.name} {label}" for _, label in SCORED]
+        columns += [f"{scores.name} answer sentence", f"{scores.name} false abstentions"]
+    if scores.answers.unanswerable:
+        columns.append(f"{scores.name} abstained")
+    return columns
 
 
 def _cells(scores: SetScores, mode: str) -> list[str]:
@@ -60,13 +68,15 @@ def _cells(scores: SetScores, mode: str) -> list[str]:
 
 
 def print_table(sizes: Sequence[SizeScores], console: Console | None = None) -> None:
-    header, rows = table(sizes)
-    shown = Table(title="library benchmark")
-    for name in header:
-        shown.add_column(name, justify="left" if name in ("mode",) else "right")
-    for row in rows:
-        shown.add_row(*row)
-    (console or Console()).print(shown)
+    """The table, a set at a time (all of it is too wide for a terminal)."""
+    for scores in sizes[0].sets if sizes else ():
+        header, rows = table(sizes, only=scores.name)
+        shown = Table(title=scores.name)
+        for name in header:
+            shown.add_column(name.removeprefix(f"{scores.name} "), justify="left" if name == "mode" else "right")
+        for row in rows:
+            shown.add_row(*row)
+        (console or Console()).print(shown)
 
 
 def to_markdown(sizes: Sequence[SizeScores]) -> str:
@@ -134,7 +144,6 @@ def write_chart(sizes: Sequence[SizeScores], path: Path) -> Path:
     return path
 
 
-def write_library_report(sizes: Sequence[SizeScores], out_dir: Path, console: Console | None = None) -> list[Path]:
-    """Print the table and write report.json, report.md and report.png into ``out_dir``."""
-    print_table(sizes, console)
+def write_library_report(sizes: Sequence[SizeScores], out_dir: Path) -> list[Path]:
+    """Write report.json, report.md and report.png into ``out_dir``; return the paths."""
     return write_files(out_dir, to_json(sizes), to_markdown(sizes), lambda path: write_chart(sizes, path))
