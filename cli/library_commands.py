@@ -10,12 +10,13 @@ import typer
 from rich.progress import Progress, TaskID
 
 from cli.common import comma_numbers, err, fail, load_embedder, load_settings, out
+from evaluation.library import SIZES
 
 
 def library_eval(
     sizes: Annotated[
         str, typer.Option("--sizes", "-s", help="Distractor articles per library, comma-separated; 0 = briefings only.")
-    ] = "10,100,1000",
+    ] = ",".join(map(str, SIZES)),
     questions: Annotated[
         list[Path] | None,
         typer.Option(

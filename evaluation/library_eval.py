@@ -29,7 +29,6 @@ DEFAULT_SETS = tuple(
     QUESTIONS / f"{name}.jsonl"
     for name in ("briefing", "library", "library-heldout", "offtopic", "library-unanswerable")
 )
-DEFAULT_SIZES = (10, 100, 1000)
 
 StageProgress = Callable[[str, int, int], None]
 """Hears ``(stage, done, total)``: "embedding passages", "retrieving briefing", "answering briefing" …"""

@@ -108,8 +108,7 @@ def test_library_folder_of_size_zero_holds_the_briefings_alone(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["briefings"]
 
 
-@pytest.fixture
-def toy_searcher(tmp_path):
+def toy_docs(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "guangzhou-fund.txt").write_text(
@@ -120,8 +119,13 @@ def toy_searcher(tmp_path):
     (docs / "shenzhen-drones.txt").write_text(
         "深圳低空简报\n\n深圳去年新开无人机航线250余条，低空经济产值持续增长。\n", encoding="utf-8"
     )
+    return docs
+
+
+@pytest.fixture
+def toy_searcher(tmp_path):
     settings, embedder = settings_for(tmp_path / "var"), HashingEmbedder()
-    make_builder(settings, embedder).sync([docs])
+    make_builder(settings, embedder).sync([toy_docs(tmp_path)])
     return make_searcher(settings, make_builder(settings, embedder).load(), embedder)
 
 
@@ -150,3 +154,21 @@ def test_the_eval_report_carries_the_answers(tmp_path):
     markdown = paths[1].read_text(encoding="utf-8")
     assert "## Answers (hybrid)" in markdown and "| answer sentence holds a gold answer | 0.882 (67/76) |" in markdown
     assert "| abstained (unanswerable) | - |" in markdown
+
+
+def test_briefqa_eval_prints_and_writes_the_answers_of_a_jsonl_set(tmp_path, monkeypatch):
+    import cli.eval_commands
+
+    monkeypatch.setenv("BRIEFQA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cli.eval_commands, "load_embedder", lambda settings: HashingEmbedder())
+    make_builder(settings_for(tmp_path / "var"), HashingEmbedder()).sync([toy_docs(tmp_path)])
+    fund = {"id": "f1", "question": "天使母基金规模多大？", "answers": ["100亿元"], "kind": "number"}
+    asked = write_set(tmp_path / "toy.jsonl", [fund, *UNANSWERABLE])
+    result = CliRunner().invoke(app, ["eval", str(asked), "--out", str(tmp_path / "out")], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "answers (hybrid" in result.output and "abstained (unanswerable)" in result.output
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "| answer sentence holds a gold answer | 1.000 (1/1) |" in markdown
+    assert "| abstained (unanswerable) | 1.000 (1/1) |" in markdown
+    only_bm25 = CliRunner().invoke(app, ["eval", str(asked), "-m", "bm25", "-o", str(tmp_path / "bm25")])
+    assert only_bm25.exit_code == 0 and "## Answers" not in (tmp_path / "bm25" / "report.md").read_text("utf-8")
