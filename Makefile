@@ -10,7 +10,7 @@ MODEL := $(CACHE)/models/multilingual-e5-small/briefqa-conversion.json
 # Every top-level package (a folder with __init__.py) but tests: what mypy and the house limits cover.
 PACKAGES := $(filter-out tests,$(patsubst %/__init__.py,%,$(wildcard */__init__.py)))
 
-.PHONY: setup serve test test-fast bench eval cmrc check lock browser clean
+.PHONY: setup serve test test-fast bench eval cmrc library check lock browser clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -49,6 +49,10 @@ cmrc: setup
 	$(VENV)/bin/briefqa cmrc --level paragraph
 	$(VENV)/bin/briefqa eval var/bench/cmrc-sentences --mode all --out docs/eval/cmrc
 	$(VENV)/bin/briefqa eval var/bench/cmrc-paragraphs --mode all --out docs/eval/cmrc-paragraphs
+
+# The library benchmark: the briefings among 10, 100, 1000 distractor articles (docs/eval/library/).
+library: setup
+	$(VENV)/bin/briefqa library-eval --sizes 10,100,1000
 
 bench: setup
 	$(VENV)/bin/briefqa bench

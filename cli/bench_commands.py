@@ -8,16 +8,9 @@ from typing import Annotated
 import typer
 
 from bench.options import SERVERS, BenchOptions
-from cli.common import fail
+from cli.common import comma_numbers, fail
 
 DEFAULTS = BenchOptions()
-
-
-def _numbers(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        fail(f"--sizes takes passage counts joined by commas, e.g. 1000,10000; not {text!r}", 2)
 
 
 def _servers(text: str) -> tuple[str, ...]:
@@ -62,7 +55,8 @@ def bench(
         briefqa bench --quick
         briefqa bench --servers torch-batching --no-peer --no-backends --sizes 1000
     """
-    options = BenchOptions(articles, _numbers(sizes), probe_sentences, _servers(servers), not no_peer, not no_backends)
+    counts = comma_numbers(sizes, "passage counts", "1000,10000")
+    options = BenchOptions(articles, counts, probe_sentences, _servers(servers), not no_peer, not no_backends)
     from bench.corpus import BENCH_DIR
     from bench.suite import main  # after the checks: it loads torch
 

@@ -24,6 +24,14 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def comma_numbers(text: str, what: str, example: str, option: str = "--sizes") -> tuple[int, ...]:
+    """``1000,10000`` as numbers; anything else is a one-line error naming the option (exit 2)."""
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        fail(f"{option} takes {what} joined by commas, e.g. {example}; not {text!r}", 2)
+
+
 def load_settings(**overrides: Any) -> Settings:
     """The settings from the environment (and ``overrides``); a bad value is one line naming it."""
     from pydantic import ValidationError

@@ -22,8 +22,9 @@ def evaluate(
 ) -> None:
     """Score retrieval on a question set: hit@1/3/5/10, MRR@10, nDCG@10 per mode and per kind, and the misses.
 
-    A JSONL set is asked of the current index; a BEIR folder's corpus is indexed on the fly
-    (its embeddings cached).
+    A JSONL set is asked of the current index, and (with hybrid) as POST /v1/ask answers it: the
+    share of answer sentences holding a gold answer, and the abstentions. A BEIR folder's corpus
+    is indexed on the fly (its embeddings cached).
 
     Examples:
 
@@ -32,7 +33,7 @@ def evaluate(
     """
     from evaluation.questions import QuestionSetError, load_questions
     from evaluation.report import write_report
-    from evaluation.runner import evaluate as run
+    from evaluation.runner import evaluate_with_answers
     from index.search import MODES
     from index.store import IndexStoreError
 
@@ -42,10 +43,10 @@ def evaluate(
     settings = load_settings()
     try:
         asked = load_questions(questions)
-        results = run(questions, asked, settings, load_embedder(settings), modes, top_k)
+        results, answers = evaluate_with_answers(questions, asked, settings, load_embedder(settings), modes, top_k)
     except (QuestionSetError, IndexStoreError) as error:
         fail(str(error))
-    written = write_report(results, folder or Path("reports") / f"eval-{questions.stem}", out)
+    written = write_report(results, folder or Path("reports") / f"eval-{questions.stem}", out, answers)
     err.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
 
 

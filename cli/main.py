@@ -12,6 +12,7 @@ from cli.bench_commands import bench, load_swap
 from cli.eval_commands import cmrc, evaluate, tune
 from cli.feedback_commands import feedback_app
 from cli.index_commands import ask, convert_model, ingest
+from cli.library_commands import library_eval
 from cli.serve_command import serve, settings_epilog
 
 app = typer.Typer(help="briefqa: ask Chinese policy briefings questions, get cited passages.", no_args_is_help=True)
@@ -22,6 +23,7 @@ app.command(epilog=settings_epilog())(serve)
 app.command(name="convert-model")(convert_model)
 app.command()(cmrc)
 app.command()(tune)
+app.command(name="library-eval")(library_eval)
 app.command()(bench)
 app.command(name="load-swap")(load_swap)
 

@@ -11,14 +11,12 @@ Each CMRC 2018 article (simplified Chinese) and each DRCD article (traditional) 
 articles are shuffled once per source with a fixed seed and taken from the front, in proportion to the
 sources' sizes, so the run is deterministic and the 10-article library is inside the 100-article one,
 which is inside the 1000-article one. CMRC dev+trial and the DRCD test split hold 1,482 articles
-(848 + 256 + 378); a larger ``size`` takes them all.
-
-    python -m evaluation.library OUT_DIR 100
+(848 + 256 + 378); a larger ``size`` takes them all. ``library_folder(out_dir, 0)`` writes the
+briefings alone. ``briefqa library-eval`` builds, indexes and scores them.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import shutil
@@ -130,11 +128,7 @@ def build_library(
     if size < 1:
         raise ValueError(f"size must be at least 1, got {size}")
     sources = sources or Sources()
-    folder = Path(out_dir) / f"library-{size}"
-    if folder.exists():
-        shutil.rmtree(folder)
-    briefings = (sources.briefings, sources.library) if include_library else (sources.briefings,)
-    _copy_briefings(briefings, folder / "briefings")
+    folder = _briefings_folder(Path(out_dir) / f"library-{size}", include_library, sources)
     pools = [_source_articles(sources.cmrc, "cmrc"), _source_articles(sources.drcd, "drcd")]
     (folder / "distractors").mkdir()
     for article in pick_distractors(pools, size, seed):
@@ -143,15 +137,19 @@ def build_library(
     return folder
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Build a library benchmark folder (briefings + distractors).")
-    parser.add_argument("out_dir", type=Path)
-    parser.add_argument("size", type=int, help=f"distractor articles, e.g. {', '.join(map(str, SIZES))}")
-    parser.add_argument("--briefings-only", action="store_true", help="leave out data/library/")
-    args = parser.parse_args(argv)
-    folder = build_library(args.out_dir, args.size, include_library=not args.briefings_only)
-    print(f"{folder}: {len(list((folder / 'distractors').glob('*.txt')))} distractors")
+def library_folder(
+    out_dir: Path | str, size: int, include_library: bool = True, sources: Sources | None = None
+) -> Path:
+    """``build_library`` for a ``size`` of at least 1; for 0, ``library-0/`` holds the briefings alone."""
+    if size != 0:
+        return build_library(out_dir, size, include_library, sources)
+    return _briefings_folder(Path(out_dir) / "library-0", include_library, sources or Sources())
 
 
-if __name__ == "__main__":
-    main()
+def _briefings_folder(folder: Path, include_library: bool, sources: Sources) -> Path:
+    """``folder`` emptied, then holding ``briefings/``."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    briefings = (sources.briefings, sources.library) if include_library else (sources.briefings,)
+    _copy_briefings(briefings, folder / "briefings")
+    return folder

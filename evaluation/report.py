@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,9 +16,11 @@ from matplotlib import font_manager, pyplot
 from rich.console import Console
 from rich.table import Table
 
+from evaluation.answers import AnswerCounts
 from evaluation.metrics import METRICS, EvalResult
 
 CJK_FONT_HINTS = ("CJK", "Hei", "Song", "Kai", "WenQuanYi", "Noto Sans SC", "Source Han", "Ming")
+CJK_FILE_HINTS = ("CJK", "wqy", "SourceHan", "DroidSansFallback", "Hei", "Song", "Kai", "Ming")
 MISSES_IN_MARKDOWN = 20
 
 
@@ -41,23 +45,52 @@ def _rows(result: EvalResult) -> list[tuple[str, dict[str, float], int]]:
     return rows
 
 
-def to_json(results_by_mode: dict[str, EvalResult]) -> str:
-    """All results as pretty JSON (UTF-8 text, Chinese kept readable)."""
-    return json.dumps({mode: asdict(result) for mode, result in results_by_mode.items()}, ensure_ascii=False, indent=2)
+def share(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a rate with its counts, e.g. ``0.882 (67/76)``; ``-`` of nothing."""
+    return f"{part / whole:.3f} ({part}/{whole})" if whole else "-"
+
+
+def answer_cells(counts: AnswerCounts) -> dict[str, str]:
+    """The answer figures of one set as table cells, by column name."""
+    return {
+        "answer sentence holds a gold answer": share(counts.held, counts.scored),
+        "false abstentions (answerable)": share(counts.false_abstentions, counts.answerable),
+        "abstained (unanswerable)": share(counts.abstained, counts.unanswerable),
+    }
+
+
+def print_answers(answers: AnswerCounts, console: Console | None = None) -> None:
+    table = Table(title="answers (hybrid, as POST /v1/ask gives them)")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, cell in answer_cells(answers).items():
+        table.add_row(name, cell)
+    (console or Console()).print(table)
+
+
+def to_json(results_by_mode: dict[str, EvalResult], answers: AnswerCounts | None = None) -> str:
+    """All results as pretty JSON (UTF-8 text, Chinese kept readable); the answer counts under "answers"."""
+    data: dict[str, object] = {mode: asdict(result) for mode, result in results_by_mode.items()}
+    if answers is not None:
+        data["answers"] = asdict(answers)
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def _markdown_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(results_by_mode: dict[str, EvalResult]) -> str:
-    """Markdown report: a comparison table of modes, then per-kind tables and the first misses."""
+def to_markdown(results_by_mode: dict[str, EvalResult], answers: AnswerCounts | None = None) -> str:
+    """Markdown report: a comparison table of modes, the answers, then per-kind tables and the first misses."""
     header = "| mode | n | " + " | ".join(METRICS) + " |"
     rule = "|" + " --- |" * (len(METRICS) + 2)
     lines = ["# Retrieval evaluation", "", header, rule]
     for mode, result in results_by_mode.items():
         cells = " | ".join(f"{result.overall[m]:.3f}" for m in METRICS)
         lines.append(f"| {mode} | {result.evaluated} | {cells} |")
+    if answers is not None:
+        lines += ["", "## Answers (hybrid)", "", "| figure | value |", "| --- | --- |"]
+        lines += [f"| {name} | {cell} |" for name, cell in answer_cells(answers).items()]
     for mode, result in results_by_mode.items():
         lines += ["", f"## {mode}", "", header.replace("mode", "kind"), rule]
         for kind, scores, count in _rows(result):
@@ -80,10 +113,37 @@ def _misses_markdown(result: EvalResult) -> list[str]:
     return lines
 
 
+def _cjk_fonts() -> list[str]:
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    return sorted(name for name in names if any(hint.lower() in name.lower() for hint in CJK_FONT_HINTS))
+
+
+def cjk_font() -> str | None:
+    """A font matplotlib can draw Chinese with (simplified Chinese sans first), or None.
+
+    Fonts installed after matplotlib cached its font list (set-up installs fonts-noto-cjk) are not
+    in that list: they are looked for on the system and registered here.
+    """
+    found = _cjk_fonts()
+    if not found:
+        for path in font_manager.findSystemFonts():
+            if any(hint.lower() in Path(path).name.lower() for hint in CJK_FILE_HINTS):
+                font_manager.fontManager.addfont(path)
+        found = _cjk_fonts()
+    return min(found, key=lambda name: ("SC" not in name, "Sans" not in name, "Mono" in name, name), default=None)
+
+
 def has_cjk_font() -> bool:
     """Whether matplotlib knows a font that likely covers Chinese glyphs."""
-    names = [font.name.lower() for font in font_manager.fontManager.ttflist]
-    return any(hint.lower() in name for name in names for hint in CJK_FONT_HINTS)
+    return cjk_font() is not None
+
+
+@contextmanager
+def chart_fonts() -> Iterator[bool]:
+    """Draw with a Chinese font behind the default one (glyph fallback); yields whether there is one."""
+    name = cjk_font()
+    with pyplot.rc_context({"font.family": ["DejaVu Sans", name] if name else ["DejaVu Sans"]}):
+        yield name is not None
 
 
 def chart_label(name: str, index: int, cjk: bool) -> str:
@@ -96,32 +156,44 @@ def chart_label(name: str, index: int, cjk: bool) -> str:
 
 def write_chart(results_by_mode: dict[str, EvalResult], path: Path) -> Path:
     """Grouped bar chart: one group per metric, one bar per mode."""
-    cjk = has_cjk_font()
-    modes = list(results_by_mode)
-    width = 0.8 / max(len(modes), 1)
-    figure, axes = pyplot.subplots(figsize=(max(6.0, 1.4 * len(METRICS)), 4.5))
-    for index, mode in enumerate(modes):
-        xs = [m + (index - (len(modes) - 1) / 2) * width for m in range(len(METRICS))]
-        values = [results_by_mode[mode].overall[name] for name in METRICS]
-        axes.bar(xs, values, width, label=chart_label(mode, index, cjk))
-    axes.set_xticks(range(len(METRICS)), METRICS)
-    axes.set_ylim(0, 1.05)
-    axes.set_ylabel("score")
-    axes.set_title("Retrieval accuracy by mode")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(modes), 5), fontsize="small")
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    pyplot.close(figure)
+    with chart_fonts() as cjk:
+        modes = list(results_by_mode)
+        width = 0.8 / max(len(modes), 1)
+        figure, axes = pyplot.subplots(figsize=(max(6.0, 1.4 * len(METRICS)), 4.5))
+        for index, mode in enumerate(modes):
+            xs = [m + (index - (len(modes) - 1) / 2) * width for m in range(len(METRICS))]
+            values = [results_by_mode[mode].overall[name] for name in METRICS]
+            axes.bar(xs, values, width, label=chart_label(mode, index, cjk))
+        axes.set_xticks(range(len(METRICS)), METRICS)
+        axes.set_ylim(0, 1.05)
+        axes.set_ylabel("score")
+        axes.set_title("Retrieval accuracy by mode")
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(modes), 5), fontsize="small")
+        figure.tight_layout()
+        figure.savefig(path, dpi=120)
+        pyplot.close(figure)
     return path
 
 
-def write_report(results_by_mode: dict[str, EvalResult], out_dir: Path, console: Console | None = None) -> list[Path]:
+def write_report(
+    results_by_mode: dict[str, EvalResult],
+    out_dir: Path,
+    console: Console | None = None,
+    answers: AnswerCounts | None = None,
+) -> list[Path]:
     """Print tables and write report.json, report.md and report.png into out_dir; return the paths."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     print_tables(results_by_mode, console)
+    if answers is not None:
+        print_answers(answers, console)
+    json_text, markdown = to_json(results_by_mode, answers), to_markdown(results_by_mode, answers)
+    return write_files(Path(out_dir), json_text, markdown, lambda path: write_chart(results_by_mode, path))
+
+
+def write_files(out_dir: Path, json_text: str, markdown: str, chart: Callable[[Path], Path]) -> list[Path]:
+    """Write report.json, report.md and (by ``chart``) report.png into ``out_dir``; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "report.json"
-    json_path.write_text(to_json(results_by_mode) + "\n", encoding="utf-8")
+    json_path.write_text(json_text + "\n", encoding="utf-8")
     markdown_path = out_dir / "report.md"
-    markdown_path.write_text(to_markdown(results_by_mode), encoding="utf-8")
-    return [json_path, markdown_path, write_chart(results_by_mode, out_dir / "report.png")]
+    markdown_path.write_text(markdown, encoding="utf-8")
+    return [json_path, markdown_path, chart(out_dir / "report.png")]

@@ -8,8 +8,9 @@ import numpy as np
 
 from briefqa.runtime import make_analyzer, make_builder, make_searcher
 from briefqa.settings import Settings
+from evaluation.answers import AnswerCounts, count_answers
 from evaluation.embedding_cache import cached_embeddings
-from evaluation.metrics import EvalResult, run_eval
+from evaluation.metrics import EvalResult, Retriever, run_eval
 from evaluation.questions import Question, load_beir_corpus
 from index.builder import embedding_text
 from index.dense import DenseIndex
@@ -56,10 +57,11 @@ def beir_index(folder: Path, embedder: Embedder, settings: Settings, cache_dir: 
     )
 
 
-def evaluate(
-    source: Path, questions: list[Question], settings: Settings, embedder: Embedder, modes: list[str], k: int
-) -> dict[str, EvalResult]:
-    """Score ``questions`` per mode against a BEIR folder's corpus, or else the configured index."""
+def searcher_for(
+    source: Path, questions: list[Question], settings: Settings, embedder: Embedder, modes: list[str]
+) -> Searcher:
+    """A searcher over a BEIR folder's corpus, or else the configured index, its question vectors
+    embedded in one cached batch (and, for hybrid, every sentence vector)."""
     cache_dir = settings.cache_dir / "eval"
     embedder = PrecomputedQueries(embedder, [q.text for q in questions if q.answerable], cache_dir)
     if source.is_dir():
@@ -70,8 +72,32 @@ def evaluate(
     if "hybrid" in modes and settings.rerank_depth > 1:  # its re-ranking reads sentence vectors: embed once, on disk
         texts = list(dict.fromkeys(text for _, text in sentences_of(index.passages)))
         searcher.sentences.add(texts, cached_embeddings(embedder, texts, "passage", cache_dir))
+    return searcher
+
+
+def retriever(searcher: Searcher) -> Retriever:
+    """The ranked passages (id, text) of a search, as the metrics score them."""
 
     def retrieve(question: str, top: int, mode: str) -> list[tuple[str, str]]:
         return [(h.passage.passage_id, h.passage.text) for h in searcher.search(question, top, mode).hits]
 
-    return run_eval(questions, retrieve, [m for m in MODES if m in modes], k)
+    return retrieve
+
+
+def evaluate(
+    source: Path, questions: list[Question], settings: Settings, embedder: Embedder, modes: list[str], k: int
+) -> dict[str, EvalResult]:
+    """Score ``questions`` per mode against a BEIR folder's corpus, or else the configured index."""
+    searcher = searcher_for(source, questions, settings, embedder, modes)
+    return run_eval(questions, retriever(searcher), [m for m in MODES if m in modes], k)
+
+
+def evaluate_with_answers(
+    source: Path, questions: list[Question], settings: Settings, embedder: Embedder, modes: list[str], k: int
+) -> tuple[dict[str, EvalResult], AnswerCounts | None]:
+    """``evaluate``, plus the hybrid answer sentences and abstentions of a JSONL set (asked of the
+    configured index; a BEIR folder has no answer strings to check them by)."""
+    searcher = searcher_for(source, questions, settings, embedder, modes)
+    results = run_eval(questions, retriever(searcher), [m for m in MODES if m in modes], k)
+    answers = None if source.is_dir() or "hybrid" not in modes else count_answers(questions, searcher)
+    return results, answers

@@ -30,3 +30,19 @@ class HashingEmbedder(ModelEmbedder):
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self.embed_queries(texts)
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing fake, counting the texts it embeds (passages and questions apart)."""
+
+    def __init__(self, dimension: int = 64) -> None:
+        super().__init__(dimension)
+        self.passages = self.queries = 0
+
+    def embed_queries(self, texts: list[str], threads: int | None = None) -> np.ndarray:
+        self.queries += len(texts)
+        return super().embed_queries(texts, threads)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.passages += len(texts)
+        return super().embed_queries(texts)
