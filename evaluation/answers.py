@@ -26,7 +26,7 @@ class Answered:
 
 def answer_of(searcher: Searcher, question: str, mode: str = "hybrid") -> Answered:
     """Ask as POST /v1/ask does. The one place that knows the search and answering interface."""
-    answer, abstained = answer_question(question, searcher.search(question, API_TOP_K, mode), searcher)
+    answer, abstained = answer_question(searcher.search(question, API_TOP_K, mode))
     if answer is None or abstained:
         return Answered(None, None, abstained)
     return Answered(answer.text, answer.doc_id, abstained)

@@ -119,9 +119,7 @@ def _measure(
     folder = library_folder(work, size)
     sized = settings.model_copy(update={"data_dir": work / f"index-{size}"})
     builder = make_builder(sized, embedder)
-    builder.sync(
-        [folder], remove_missing=True, progress=lambda _, done, total: staged("embedding passages", done, total)
-    )
+    builder.sync([folder], remove_missing=True, progress=lambda done, total: staged("embedding passages", done, total))
     index = builder.load()
     searcher = make_searcher(sized, index, embedder)
     scores = tuple(_score_set(s, searcher, k, staged) for s in sets)
