@@ -7,7 +7,7 @@ from pathlib import Path
 from briefqa.settings import DEFAULT_MODEL, Settings
 from index.builder import IndexBuilder
 from index.embedding import Embedder, EmbedderSpec, LazyEmbedder, build_embedder
-from index.fusion import FusionSettings
+from index.fusion import tuned_fusion
 from index.passage_index import PassageIndex
 from index.search import Rerank, Searcher
 from index.sentence_vectors import SentenceVectors
@@ -49,7 +49,7 @@ def make_builder(settings: Settings, embedder: Embedder, root: Path | None = Non
 def make_searcher(
     settings: Settings, index: PassageIndex, embedder: Embedder, sentences: SentenceVectors | None = None
 ) -> Searcher:
-    fusion = FusionSettings(settings.fusion, settings.rrf_k, settings.dense_weight, settings.crosslingual_dense_weight)
+    fusion = tuned_fusion(settings.fusion, settings.rrf_k, settings.dense_weight, settings.crosslingual_dense_weight)
     if sentences is None:
         sentences = SentenceVectors(embedder, settings.sentence_cache_size)
     rerank = Rerank(settings.rerank_depth, settings.evidence_weight)

@@ -38,13 +38,15 @@ class Settings(BaseSettings):
     max_chars: int = Field(300, ge=40, le=4000, description="Largest passage, in characters.")
     overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by consecutive passages.")
     keyword_units: str = Field("words+chars", description="BM25 units: words, search, chars, bigrams, joined by +.")
-    fusion: Literal["rrf", "weighted"] = Field(
-        "weighted", description="How the legs are fused, rrf or weighted (docs/retrieval.md: weighted wins)."
+    fusion: Literal["zscore", "rrf", "weighted"] = Field(
+        "weighted", description="How the legs are fused: weighted (min-max), zscore or rrf (docs/retrieval.md)."
     )
     rrf_k: float = Field(60.0, ge=0, description="RRF constant, when fusion=rrf.")
-    dense_weight: float = Field(0.7, ge=0, le=1, description="Share of the dense leg in the fused score.")
-    crosslingual_dense_weight: float = Field(
-        0.6, ge=0, le=1, description="Share of the dense leg for questions with no Chinese (English)."
+    dense_weight: float | None = Field(
+        None, ge=0, le=1, description="Share of the dense leg in the fused score (default: the fusion's tuned one)."
+    )
+    crosslingual_dense_weight: float | None = Field(
+        None, ge=0, le=1, description="Share of the dense leg for questions with no Chinese (default: tuned)."
     )
     rerank_depth: int = Field(
         10, ge=0, le=100, description="Hybrid passages re-ranked by their best sentence; 0 turns it off."

@@ -47,6 +47,8 @@ def configurations() -> Iterable[tuple[str, FusionSettings | str]]:
             yield f"rrf k={k} dense weight {w}", FusionSettings("rrf", k, w)
     for w in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         yield f"weighted min-max dense {w}", FusionSettings("weighted", 60, w)
+    for w in (0.5, 0.6, 0.7):
+        yield f"zscore dense {w}", FusionSettings("zscore", 60, w)
 
 
 def replay(index: PassageIndex, questions: list[Question], legs: Legs, console: Console) -> None:

@@ -66,3 +66,20 @@ def test_a_bad_setting_stops_a_command_with_one_line(monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(app, ["ask", "天使母基金规模多大？"])
     assert result.exit_code == 1
     assert "setting BRIEFQA_FUSION" in result.output and "'rrf' or 'weighted'" in result.output
+
+
+@pytest.mark.parametrize(("fusion", "weights"), [("zscore", (0.6, 0.5)), ("weighted", (0.7, 0.6)), ("rrf", (0.7, 0.6))])
+def test_the_fusion_setting_selects_the_searchers_fusion_and_its_tuned_weights(
+    fusion: str, weights: tuple, fake_embedder
+):
+    from briefqa.runtime import make_searcher
+
+    searcher = make_searcher(Settings(fusion=fusion), None, fake_embedder)  # type: ignore[arg-type]  # only stored
+    assert (searcher.fusion.method, searcher.fusion.dense_weight, searcher.fusion.crosslingual_dense_weight) == (
+        fusion,
+        *weights,
+    )
+
+
+def test_the_default_fusion_is_still_weighted_until_zscore_is_measured_on_the_public_sets():
+    assert Settings().fusion == "weighted"

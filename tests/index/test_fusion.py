@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.fusion import FusionSettings, fuse_rankings, min_max
+from index.fusion import FusionSettings, fuse_rankings, min_max, tuned_fusion, z_scores
 
 
 def test_min_max_scales_to_zero_one_and_all_equal_to_one():
@@ -44,3 +44,29 @@ def test_a_leg_that_found_nothing_leaves_the_other_alone():
     assert fuse_rankings([], ranking, FusionSettings()) == ranking
     assert fuse_rankings(ranking, [], FusionSettings()) == ranking
     assert fuse_rankings([], [], FusionSettings()) == []
+
+
+def test_z_scores_standardise_and_all_equal_is_zero():
+    assert z_scores([1.0, 3.0]) == [-1.0, 1.0]
+    assert z_scores([0.7, 0.7]) == [0.0, 0.0]
+
+
+def test_zscore_fusion_keeps_a_sure_keyword_leg_over_a_flat_dense_one():
+    # The footer example: BM25 is sure of row 9 (9.4 against 4.9 next), dense cosines are flat.
+    dense = [(1, 0.70), (2, 0.64), (9, 0.62)] + [(10 + i, 0.61 - 0.002 * i) for i in range(47)]
+    keyword = [(9, 9.4), (1, 4.9)] + [(100 + i, 4.5 - 0.03 * i) for i in range(48)]
+    assert fuse_rankings(dense, keyword, FusionSettings("weighted", dense_weight=0.7))[0][0] == 1
+    assert fuse_rankings(dense, keyword, tuned_fusion("zscore"))[0][0] == 9
+
+
+def test_zscore_fusion_counts_a_row_one_leg_missed_at_that_legs_lowest():
+    fused = dict(fuse_rankings([(1, 0.9), (2, 0.5)], [(3, 5.0), (1, 1.0)], FusionSettings("zscore", dense_weight=0.5)))
+    assert fused == pytest.approx({1: 0.0, 2: -1.0, 3: 0.0})
+
+
+def test_tuned_fusion_gives_each_method_its_weights_unless_told():
+    assert tuned_fusion("zscore") == FusionSettings("zscore", 60.0, 0.6, 0.5)
+    assert tuned_fusion("weighted") == FusionSettings("weighted", 60.0, 0.7, 0.6)
+    assert tuned_fusion("rrf", 10.0, 0.55, 0.4) == FusionSettings("rrf", 10.0, 0.55, 0.4)
+    with pytest.raises(ValueError, match="zscore"):
+        tuned_fusion("borda")
