@@ -36,6 +36,8 @@ class KeywordIndex:
         out: list[dict[str, float]] = [{} for _ in range(int(scores["num_docs"]))]
         indptr, rows, data = scores["indptr"], scores["indices"], scores["data"]
         for unit, column in vocab.items():
+            if column + 1 >= len(indptr):  # bm25s adds an empty unit that has no column
+                continue
             for at in range(int(indptr[column]), int(indptr[column + 1])):
                 out[int(rows[at])][unit] = float(data[at])
         return out
