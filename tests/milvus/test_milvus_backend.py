@@ -21,7 +21,8 @@ QUESTIONS = [*FIRST_PLACE, "广州产投基金规模多大？", "How big is the 
 
 
 def milvus_settings(data_dir: Path, server: LiteServer, **overrides: object) -> Settings:
-    return settings_for(data_dir, backend="milvus", milvus_uri=server.uri, milvus_timeout_s=30.0, **overrides)
+    options: dict[str, object] = {"milvus_timeout_s": 30.0, **overrides}
+    return settings_for(data_dir, backend="milvus", milvus_uri=server.uri, **options)
 
 
 def _ranking(searcher, question: str, **kwargs) -> list[tuple[str, float]]:
