@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -11,6 +13,11 @@ from pathlib import Path
 from tests.helpers import free_port
 
 BINARY = Path(sys.executable).parent / "milvus-lite"
+
+
+def _die_with_parent() -> None:
+    """A test run killed (a timeout) takes its server with it (Linux: PR_SET_PDEATHSIG)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
 
 class LiteServer:
@@ -24,7 +31,11 @@ class LiteServer:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
         command = [str(BINARY), "server", "--data-dir", str(self.data_dir), "--host", "127.0.0.1"]
         self.process = subprocess.Popen(
-            [*command, "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*command, "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + wait
         while not self.answers():

@@ -89,3 +89,14 @@ def test_versions_are_collections_behind_one_alias(milvus: LiteServer, tmp_path:
 def test_a_bad_uri_is_refused_at_start(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="http://host:19530"):
         settings_for(tmp_path, backend="milvus", milvus_uri="127.0.0.1:19530")
+
+
+def test_embedded_milvus_lite_from_a_db_path(tmp_path: Path) -> None:
+    """A .db path runs Milvus Lite inside the process: one process only, no server to start."""
+    embedder = HashingEmbedder()
+    settings = settings_for(tmp_path, backend="milvus", milvus_uri=str(tmp_path / "lite" / "index.db"))
+    assert make_builder(settings, embedder).sync([BRIEFING]).version == "v000001"
+    index = make_builder(settings, embedder).current()
+    assert index is not None and index.passages
+    top = make_searcher(settings, index, embedder).search("天使母基金规模多大？", k=3).hits
+    assert top and all(h.passage.doc_id in index.documents for h in top)
