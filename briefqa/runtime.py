@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefqa.settings import DEFAULT_MODEL, Settings
+from index.backends.base import IndexBackend
+from index.backends.local import LocalBackend
 from index.builder import IndexBuilder
 from index.embedding import Embedder, EmbedderSpec, LazyEmbedder, build_embedder
 from index.fusion import tuned_fusion
@@ -43,7 +45,20 @@ def make_analyzer(settings: Settings) -> Analyzer:
 
 def make_builder(settings: Settings, embedder: Embedder, root: Path | None = None) -> IndexBuilder:
     chunking = ChunkSettings(settings.max_chars, settings.overlap_sentences)
-    return IndexBuilder(root or settings.index_dir, embedder, make_analyzer(settings), chunking, settings.keep_versions)
+    root = root or settings.index_dir
+    analyzer = make_analyzer(settings)
+    return IndexBuilder(root, embedder, analyzer, chunking, settings.keep_versions, make_backend(settings, root))
+
+
+def make_backend(settings: Settings, root: Path) -> IndexBackend:
+    """Local folders under ``root``, or Milvus (imported only then: pymilvus takes seconds to import)."""
+    if settings.backend == "local":
+        return LocalBackend(root)
+    from index.backends.milvus.backend import MilvusBackend
+    from index.backends.milvus.client import MilvusConfig
+
+    token = settings.milvus_token.get_secret_value() if settings.milvus_token else ""
+    return MilvusBackend(MilvusConfig(settings.milvus_uri, token, settings.milvus_timeout_s))
 
 
 def make_searcher(

@@ -57,7 +57,16 @@ class Settings(BaseSettings):
     sentence_cache_size: int = Field(
         200_000, ge=1, description="Sentence vectors kept for answer sentences (about 1.5 KB each)."
     )
-    keep_versions: int = Field(3, ge=1, description="Index versions kept on disk.")
+    keep_versions: int = Field(3, ge=1, description="Index versions kept on disk (or in Milvus).")
+    backend: Literal["local", "milvus"] = Field(
+        "local", description="Where index versions live: local folders (FAISS + BM25) or Milvus (docs/scaling.md)."
+    )
+    milvus_uri: str = Field(
+        "http://127.0.0.1:19530",
+        description="Milvus server (http://host:19530), or a .db path for embedded Milvus Lite.",
+    )
+    milvus_token: SecretStr | None = Field(None, description="Milvus token (user:password or an API key).")
+    milvus_timeout_s: float = Field(10.0, gt=0, le=600, description="Longest wait for one Milvus search or read.")
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="Read keys (comma-separated)."
     )
@@ -75,6 +84,15 @@ class Settings(BaseSettings):
     @classmethod
     def _split_commas(cls, value: object) -> object:
         return [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+
+    @field_validator("milvus_uri")
+    @classmethod
+    def _milvus_uri(cls, value: str) -> str:
+        if value.startswith(("http://", "https://", "tcp://", "unix:")) or value.endswith(".db"):
+            return value
+        raise ValueError(
+            f"{value[:60]!r}: use http://host:19530 (a Milvus server) or a path ending in .db (Milvus Lite)"
+        )
 
     @field_validator("keyword_units")
     @classmethod

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
+from index.backends.base import IndexBackend
+from index.backends.local import LocalBackend
 from index.dense import DenseIndex
 from index.embedding import Embedder, in_length_order
 from index.errors import IndexMissingError
 from index.keyword import KeywordIndex
 from index.manifest import BuildSettings, Counts, Manifest, ModelInfo, SourceRecord
 from index.passage_index import PassageIndex
-from index.store import open_version, write_version
 from index.sync import SyncReport, gone_sources, merged, read_changed, without
 from ingest.chunking import ChunkSettings
 from ingest.documents import Passage
@@ -30,12 +31,20 @@ from text.terms import Analyzer
 
 
 class IndexBuilder:
-    """Owns writes to one index folder; one writer at a time (a file lock)."""
+    """Owns writes to one index (its versions kept by ``backend``: folders under ``root`` by
+    default); one writer at a time (a file lock under ``root``)."""
 
     def __init__(
-        self, root: Path, embedder: Embedder, analyzer: Analyzer, chunking: ChunkSettings, keep: int = 3
+        self,
+        root: Path,
+        embedder: Embedder,
+        analyzer: Analyzer,
+        chunking: ChunkSettings,
+        keep: int = 3,
+        backend: IndexBackend | None = None,
     ) -> None:
         self.root, self.embedder, self.analyzer, self.chunking, self.keep = root, embedder, analyzer, chunking, keep
+        self.backend: IndexBackend = backend or LocalBackend(root)
 
     def settings(self) -> BuildSettings:
         """What an index must have been built with to be used with these settings."""
@@ -49,9 +58,7 @@ class IndexBuilder:
             IndexMissingError: nothing was ever committed here.
             IndexCorruptError, IndexMismatchError: the version is damaged, or built otherwise.
         """
-        folder, manifest = open_version(self.root, version)
-        manifest.check_built_with(self.settings(), self.root)
-        return PassageIndex.load(folder, manifest)
+        return self.backend.load(version, lambda manifest: manifest.check_built_with(self.settings(), self.root))
 
     def current(self) -> PassageIndex | None:
         """The current version if there is one, checked against these settings."""
@@ -121,16 +128,17 @@ class IndexBuilder:
         report.embedded_passages = len(to_embed)
         vectors_by_id = {**reusable, **{p.passage_id: v for p, v in zip(to_embed, fresh, strict=True)}}
         vectors = np.stack([vectors_by_id[p.passage_id] for p in passages]) if passages else _empty(self.embedder)
+        dense = DenseIndex.build(vectors)
         index = PassageIndex(
             documents={d.document.doc_id: d.document for d in docs},
             passages=passages,
             vectors=vectors,
-            dense=DenseIndex.build(vectors),
+            dense=dense,
             keyword=KeywordIndex.build([self.analyzer.units_of(embedding_text(p)) for p in passages]),
         )
-        return write_version(self.root, index.save, self._manifest(index), self.keep)
+        return self.backend.write(index, self._manifest(index, dense), self.keep)
 
-    def _manifest(self, index: PassageIndex) -> Manifest:
+    def _manifest(self, index: PassageIndex, dense: DenseIndex) -> Manifest:
         """What the new version records about itself (``index.sealing`` adds its files)."""
         settings = self.settings()
         return Manifest(
@@ -140,7 +148,7 @@ class IndexBuilder:
             created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             sources={i: SourceRecord(d.source, d.sha256) for i, d in index.documents.items()},
             counts=Counts(len(index.documents), len(index.passages)),
-            dense_index=index.dense.describe(),
+            dense_index=dense.describe(),
         )
 
     def _embed(self, passages: list[Passage], progress: Progress) -> np.ndarray:

@@ -34,3 +34,11 @@ class IndexMismatchError(IndexStoreError):
 
 class IndexWriteError(IndexStoreError):
     """A new version could not be written (disk full, permissions); the previous one stays current."""
+
+
+class BackendUnavailableError(IndexStoreError):
+    """The index backend (a Milvus server) is unreachable or too slow; retry later, nothing is lost."""
+
+    def __init__(self, backend: str, reason: str) -> None:
+        super().__init__(f"index backend {backend} unavailable: {reason}")
+        self.backend, self.reason = backend, reason

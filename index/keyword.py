@@ -29,6 +29,19 @@ class KeywordIndex:
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder), show_progress=False)
 
+    def weights(self) -> list[dict[str, float]]:
+        """Each passage's weight per unit as bm25s scores it (a query's score adds those of its units,
+        a repeated unit again): what a Milvus sparse vector stores to score exactly as bm25s."""
+        scores, vocab = self._bm25.scores, self._bm25.vocab_dict
+        out: list[dict[str, float]] = [{} for _ in range(int(scores["num_docs"]))]
+        indptr, rows, data = scores["indptr"], scores["indices"], scores["data"]
+        for unit, column in vocab.items():
+            if column + 1 >= len(indptr):  # bm25s adds an empty unit that has no column
+                continue
+            for at in range(int(indptr[column]), int(indptr[column + 1])):
+                out[int(rows[at])][unit] = float(data[at])
+        return out
+
     def knows(self, unit: str) -> bool:
         return unit in self._bm25.vocab_dict
 

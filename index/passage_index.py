@@ -13,6 +13,7 @@ import numpy as np
 from index.dense import DenseIndex
 from index.errors import IndexCorruptError
 from index.keyword import KeywordIndex
+from index.legs import DenseLeg, KeywordLeg
 from index.manifest import MANIFEST, Manifest
 from ingest.documents import Document, Passage
 
@@ -28,8 +29,8 @@ class PassageIndex:
     documents: dict[str, Document]
     passages: list[Passage]
     vectors: np.ndarray
-    dense: DenseIndex
-    keyword: KeywordIndex
+    dense: DenseLeg  # DenseIndex, or a backend's (index.backends)
+    keyword: KeywordLeg  # KeywordIndex, or a backend's
     manifest: Manifest = field(default_factory=Manifest)
     _by_doc: dict[str, list[Passage]] = field(init=False, repr=False, compare=False)
 
@@ -47,6 +48,8 @@ class PassageIndex:
         return list(self._by_doc.get(doc_id, ()))
 
     def save(self, folder: Path) -> None:
+        if not isinstance(self.dense, DenseIndex) or not isinstance(self.keyword, KeywordIndex):
+            raise TypeError("only an index built in memory (FAISS and bm25s) is saved to a folder")
         _write_jsonl(folder / "documents.jsonl", [d.to_json() for d in self.documents.values()])
         _write_jsonl(folder / "passages.jsonl", [p.to_json() for p in self.passages])
         np.save(folder / "vectors.npy", self.vectors)
@@ -72,10 +75,10 @@ class PassageIndex:
         dense = _parse(folder, "dense.faiss", DenseIndex.load)
         keyword = _parse(folder, "bm25", KeywordIndex.load)
         index = cls({d.doc_id: d for d in documents}, passages, vectors, dense, keyword, manifest)
-        index._check_consistent(folder)
+        index._check_consistent(folder, dense.size)
         return index
 
-    def _check_consistent(self, folder: Path) -> None:
+    def _check_consistent(self, folder: Path, dense_size: int) -> None:
         """Refuse a version whose files each parse but do not belong together."""
         dimension = self.manifest.model.dimension if self.manifest.model else None
         if self.vectors.ndim != 2 or len(self.vectors) != len(self.passages):
@@ -86,9 +89,9 @@ class PassageIndex:
             raise IndexCorruptError.of(
                 folder / "vectors.npy", f"vectors have {self.vectors.shape[1]} dimensions, not {dimension}"
             )
-        if self.dense.size != len(self.passages):
+        if dense_size != len(self.passages):
             raise IndexCorruptError.of(
-                folder / "dense.faiss", f"holds {self.dense.size} vectors for {len(self.passages)} passages"
+                folder / "dense.faiss", f"holds {dense_size} vectors for {len(self.passages)} passages"
             )
         counts = asdict(self.manifest.counts) if self.manifest.counts else {}
         found = {"documents": len(self.documents), "passages": len(self.passages)}

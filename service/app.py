@@ -16,7 +16,7 @@ from briefqa import __version__
 from briefqa.settings import Settings
 from index.embedding import Embedder
 from service import documents_routes, feedback_routes, routes
-from service.errors import error_response, install_error_handlers
+from service.errors import backend_unavailable, error_response, install_error_handlers
 from service.limits import BodyLimit, ConcurrencyLimit, RateLimiter
 from service.metrics import Metrics, MetricsMiddleware, RouteTemplates
 from service.openapi import openapi_for
@@ -98,6 +98,8 @@ def _add_operational_routes(app: FastAPI, state: IndexState, metrics: Metrics) -
     )
     def readyz() -> Any:
         served = state.served
+        if state.unavailable is not None:
+            return backend_unavailable(state.unavailable)
         if served is None:
             return error_response(503, "index_not_ready", state.problem or "index not loaded yet")
         body: dict[str, Any] = {

@@ -12,7 +12,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from index.errors import BackendUnavailableError
+
 log = logging.getLogger("briefqa.service")
+RETRY_AFTER_S = 5
 ECHO_CHARS = 40  # never echo more of a caller's input than this many characters
 MESSAGE_CHARS = 300  # at most 4 UTF-8 bytes each once control characters are gone: an error body stays under 2 KB
 # Control characters and lone surrogates: the first would be escaped six bytes each, the second cannot be encoded.
@@ -50,6 +53,12 @@ def error_response(status: int, code: str, message: str, headers: Mapping[str, s
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def backend_unavailable(err: BackendUnavailableError) -> JSONResponse:
+    """The index backend does not answer: retry soon (the replica recovers by itself)."""
+    message = f"{err}; retry shortly"
+    return error_response(503, "backend_unavailable", message, {"Retry-After": str(RETRY_AFTER_S)})
+
+
 def _validation_message(errors: Sequence[Any]) -> str:
     """Where and what, for the first three problems; location parts can be caller-chosen keys, so cut them."""
     problems = []
@@ -67,6 +76,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, err: ApiError) -> JSONResponse:
         return error_response(err.status, err.code, err.message, err.headers)
+
+    @app.exception_handler(BackendUnavailableError)
+    async def _backend(_: Request, err: BackendUnavailableError) -> JSONResponse:
+        log.warning("%s", err)
+        return backend_unavailable(err)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, err: RequestValidationError) -> JSONResponse:

@@ -7,7 +7,9 @@ What ``/readyz`` reports follows from ``served`` and ``problem``:
   other settings, or CURRENT itself is damaged): 200 with a ``warning`` that names the file and
   what to do. The answers are complete and correct, only not the newest, so a load balancer should
   keep sending traffic; alert on the warning;
-- nothing good is loaded: 503 with the reason. A broken index never serves empty results.
+- nothing good is loaded: 503 with the reason. A broken index never serves empty results;
+- the backend (a Milvus server) does not answer: 503 ``backend_unavailable`` naming it and why,
+  until a poll reaches it again (``unavailable``); the loaded version then serves on.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from briefqa.settings import Settings
 from index.answering import answer_question
 from index.builder import IndexBuilder
 from index.embedding import Embedder
+from index.errors import BackendUnavailableError, IndexMissingError, IndexStoreError
 from index.passage_index import PassageIndex
 from index.search import Searcher
 from index.sentence_vectors import SentenceVectors, sentences_of
-from index.store import IndexMissingError, IndexStoreError, current_version, list_versions
 
 log = logging.getLogger("briefqa.service")
 
@@ -52,6 +54,7 @@ class IndexState:
         self.builder: IndexBuilder = make_builder(settings, embedder)
         self.served: Served | None = None
         self.problem: str | None = None
+        self.unavailable: BackendUnavailableError | None = None
         self._refused: dict[str, str] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -65,15 +68,19 @@ class IndexState:
         with self._lock:
             try:
                 self._follow_current()
+                self.unavailable = None
+            except BackendUnavailableError as err:
+                self.unavailable = err  # not the version's fault: nothing is refused, the next poll retries
+                return
             except IndexStoreError as err:
                 self.problem = str(err)
             if self.served is None:
                 self._fall_back()
 
     def _follow_current(self) -> None:
-        root = self.settings.index_dir
+        root, backend = self.settings.index_dir, self.builder.backend
         for _ in range(3):  # CURRENT may move on (and prune the version) while one loads
-            wanted = current_version(root)
+            wanted = backend.current_version()
             if wanted is None:
                 raise IndexMissingError.at(root)
             if self.served and self.served.version == wanted:
@@ -85,8 +92,10 @@ class IndexState:
             try:
                 self._serve(wanted)
                 return
+            except BackendUnavailableError:
+                raise
             except IndexStoreError as err:
-                if current_version(root) != wanted:
+                if backend.current_version() != wanted:
                     continue
                 self._refused[wanted] = str(err)
                 log.error("refusing index version %s: %s", wanted, err)
@@ -124,12 +133,14 @@ class IndexState:
 
     def _fall_back(self) -> None:
         """With nothing loaded, serve the newest committed version older than the refused one."""
-        root = self.settings.index_dir
+        backend = self.builder.backend
         try:
-            wanted = current_version(root)
+            wanted = backend.current_version()
+            names = backend.list_versions()
+        except BackendUnavailableError:
+            return
         except IndexStoreError:
-            wanted = None
-        names = list_versions(root)
+            wanted, names = None, backend.list_versions()
         older = names[: names.index(wanted)] if wanted in names else names
         reason = self.problem
         for name in reversed(older):
@@ -137,6 +148,8 @@ class IndexState:
                 continue
             try:
                 self._serve(name)
+            except BackendUnavailableError:
+                return
             except IndexStoreError as err:
                 self._refused[name] = str(err)
                 continue
@@ -169,5 +182,7 @@ def _warm_up(searcher: Searcher, version: str) -> None:
     try:
         for question in ("广州的天使母基金规模多大？", "How big is the angel fund?"):
             answer_question(searcher.search(question, 3))
+    except BackendUnavailableError:
+        raise
     except Exception as err:
         raise IndexStoreError(f"index version {version} loads, but a test search fails ({err})") from err

@@ -46,7 +46,7 @@ QUESTION = {"question": "广州天使母基金规模多大？", "top_k": 3}
 WORKER = """
 import os, sys, traceback
 from pathlib import Path
-import index.builder as builder_module
+import index.backends.local as builder_module  # where the builder commits a version
 from briefqa.runtime import make_builder
 from briefqa.settings import Settings
 from tests.fakes import HashingEmbedder

@@ -1,0 +1,69 @@
+"""A real ``milvus-lite server`` process on a free loopback port, stoppable and restartable."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.helpers import free_port
+
+BINARY = Path(sys.executable).parent / "milvus-lite"
+
+
+def _die_with_parent() -> None:
+    """A test run killed (a timeout) takes its server with it (Linux: PR_SET_PDEATHSIG)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+
+class LiteServer:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir, self.port = data_dir, free_port()
+        self.uri = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, wait: float = 120.0) -> None:
+        """Spawn and wait until it answers an RPC (imports take 6-17 s on a loaded machine)."""
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
+        command = [str(BINARY), "server", "--data-dir", str(self.data_dir), "--host", "127.0.0.1"]
+        self.process = subprocess.Popen(
+            [*command, "--port", str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
+        deadline = time.monotonic() + wait
+        while not self.answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"milvus-lite server did not start (rc {self.process.poll()})")
+            time.sleep(0.5)
+
+    def answers(self) -> bool:
+        from pymilvus import MilvusClient
+
+        try:
+            MilvusClient(self.uri, timeout=2).get_server_version(timeout=2)
+            return True
+        except Exception:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()  # SIGTERM ends it at once; the WAL keeps what was written
+            self.process.wait(timeout=30)
+            self.process = None
+
+    def drop_everything(self) -> None:
+        """Every collection (and so every alias), so a test starts from an empty server."""
+        from pymilvus import MilvusClient
+
+        client = MilvusClient(self.uri, timeout=10)
+        for name in client.list_collections(timeout=10):
+            for alias in client.list_aliases(name, timeout=10).get("aliases", []):
+                client.drop_alias(alias, timeout=10)
+            client.drop_collection(name, timeout=10)
