@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -21,15 +22,25 @@ from index.search import MODES, Searcher
 from index.sentence_vectors import sentences_of
 from ingest.documents import Document, Passage
 from text.normalize import simplify
+from text.progress import Progress, no_progress
+
+Stages = Callable[[str], Progress]
+"""Gives the ``Progress`` of one named stage ("embedding the corpus"): how a caller shows each stage."""
+
+
+def no_stages(stage: str) -> Progress:
+    return no_progress
 
 
 class PrecomputedQueries:
     """Serves question vectors embedded in one cached batch; anything else goes to the model."""
 
-    def __init__(self, embedder: Embedder, questions: list[str], cache_dir: Path) -> None:
+    def __init__(
+        self, embedder: Embedder, questions: list[str], cache_dir: Path, progress: Progress = no_progress
+    ) -> None:
         self.inner, self.model_id, self.dimension = embedder, embedder.model_id, embedder.dimension
         texts = list(dict.fromkeys(simplify(q) for q in questions))
-        vectors = cached_embeddings(embedder, texts, "query", cache_dir)
+        vectors = cached_embeddings(embedder, texts, "query", cache_dir, progress)
         self._known = dict(zip(texts, vectors, strict=True))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -41,14 +52,16 @@ class PrecomputedQueries:
         return self.inner.embed_passages(texts)
 
 
-def beir_index(folder: Path, embedder: Embedder, settings: Settings, cache_dir: Path) -> PassageIndex:
+def beir_index(
+    folder: Path, embedder: Embedder, settings: Settings, cache_dir: Path, progress: Progress = no_progress
+) -> PassageIndex:
     """Index a BEIR ``corpus.jsonl`` as it stands: one passage per corpus entry, its title as heading."""
     documents, passages = {}, []
     for entry in load_beir_corpus(folder):
         documents[entry.id] = Document(entry.id, str(folder), "", entry.text, entry.title or entry.id)
         passages.append(Passage(entry.id, entry.id, 0, len(entry.text), entry.text, entry.title or None))
     texts = [embedding_text(p) for p in passages]
-    vectors = cached_embeddings(embedder, texts, "passage", cache_dir)
+    vectors = cached_embeddings(embedder, texts, "passage", cache_dir, progress)
     analyzer = make_analyzer(settings)
     keyword = KeywordIndex.build([analyzer.units_of(t) for t in texts])
     return PassageIndex(
@@ -57,21 +70,34 @@ def beir_index(folder: Path, embedder: Embedder, settings: Settings, cache_dir: 
 
 
 def evaluate(
-    source: Path, questions: list[Question], settings: Settings, embedder: Embedder, modes: list[str], k: int
+    source: Path,
+    questions: list[Question],
+    settings: Settings,
+    embedder: Embedder,
+    modes: list[str],
+    k: int,
+    stages: Stages = no_stages,
 ) -> dict[str, EvalResult]:
-    """Score ``questions`` per mode against a BEIR folder's corpus, or else the configured index."""
+    """Score ``questions`` per mode against a BEIR folder's corpus, or else the configured index;
+    ``stages`` hears how far embedding (when not cached) and asking have got."""
     cache_dir = settings.cache_dir / "eval"
-    embedder = PrecomputedQueries(embedder, [q.text for q in questions if q.answerable], cache_dir)
+    asked = [q.text for q in questions if q.answerable]
+    embedder = PrecomputedQueries(embedder, asked, cache_dir, stages("embedding the questions"))
     if source.is_dir():
-        index = beir_index(source, embedder, settings, cache_dir)
+        index = beir_index(source, embedder, settings, cache_dir, stages("embedding the corpus"))
     else:
         index = make_builder(settings, embedder).load()
     searcher: Searcher = make_searcher(settings, index, embedder)
     if "hybrid" in modes and settings.rerank_depth > 1:  # its re-ranking reads sentence vectors: embed once, on disk
         texts = list(dict.fromkeys(text for _, text in sentences_of(index.passages)))
-        searcher.sentences.add(texts, cached_embeddings(embedder, texts, "passage", cache_dir))
+        vectors = cached_embeddings(embedder, texts, "passage", cache_dir, stages("embedding the sentences"))
+        searcher.sentences.add(texts, vectors)
+    chosen = [m for m in MODES if m in modes]
+    asking, done = stages("asking"), iter(range(1, len(asked) * len(chosen) + 1))
 
     def retrieve(question: str, top: int, mode: str) -> list[tuple[str, str]]:
-        return [(h.passage.passage_id, h.passage.text) for h in searcher.search(question, top, mode).hits]
+        hits = searcher.search(question, top, mode).hits
+        asking(next(done), len(asked) * len(chosen))
+        return [(h.passage.passage_id, h.passage.text) for h in hits]
 
-    return run_eval(questions, retrieve, [m for m in MODES if m in modes], k)
+    return run_eval(questions, retrieve, chosen, k)
