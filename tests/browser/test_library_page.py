@@ -226,3 +226,35 @@ def test_at_360_px_no_view_scrolls_sideways(browser, library_url: str):
     expect(page.locator("#cited-span")).to_be_visible(timeout=TIMEOUT_MS)
     assert no_horizontal_scroll(page)
     context.close()
+
+
+def test_a_library_of_more_than_a_page_is_read_page_by_page(page: Page, library_url: str):
+    documents = [
+        {
+            "doc_id": f"doc-{n:03d}",
+            "title": f"简报第{n}号",
+            "publication": "领导学刊" if n % 2 else "决策参考",
+            "issue": f"第{n}期",
+            "issue_total": f"总第{100 + n}期",
+            "date": f"2025-01-{1 + n % 28:02d}",
+            "format": "pdf",
+            "page_count": 2,
+            "passages": 3,
+            "metadata": {},
+        }
+        for n in range(230)
+    ]
+    asked: list[tuple[int, int]] = []
+
+    def pages(route):
+        query = dict(part.split("=") for part in route.request.url.split("?", 1)[1].split("&"))
+        offset, limit = int(query["offset"]), int(query["limit"])
+        asked.append((offset, limit))
+        chunk = documents[offset : offset + limit]
+        fulfill_json(route, {"documents": chunk, "total": len(documents), "offset": offset, "limit": limit})
+
+    page.route("**/v1/documents?*", pages)
+    page.goto(library_url + "/#library")
+    expect(page.locator("li.doc-item")).to_have_count(230, timeout=TIMEOUT_MS)
+    assert asked == [(0, 100), (100, 100), (200, 100)]  # never more than the API's 100 a page
+    expect(page.locator("#library-count")).to_have_text("共 230 篇")
