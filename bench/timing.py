@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -46,3 +47,26 @@ def memory_mb(pid: int | str = "self") -> dict[str, float]:
         if name in ("VmRSS", "VmHWM"):
             fields[name] = round(int(value.split()[0]) / 1024, 1)
     return {"rss_mb": fields.get("VmRSS", 0.0), "peak_mb": fields.get("VmHWM", 0.0)}
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class SectionLog:
+    """A line as each section starts, numbered, and one with the time the section took as it ends:
+    a run of an hour says where it is and what is left."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.current, self.started = total, 0, "", 0.0
+
+    def __call__(self, name: str) -> None:
+        self.finish()
+        self.done += 1
+        self.current, self.started = name, time.perf_counter()
+        say(f"({self.done}/{self.total}) {name}")
+
+    def finish(self) -> None:
+        if self.current:
+            say(f"({self.done}/{self.total}) {self.current}: done in {time.perf_counter() - self.started:.1f} s")
+        self.current = ""

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from cli.common import err, fail, load_embedder, load_settings, out
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[str], Callable[[int, int], None]]]:
+    """Bars on stderr, one per named stage, each made when its stage first reports (done, total);
+    none when stderr is not a terminal (a log file gets the result lines only)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def stage(name: str) -> Callable[[int, int], None]:
+            def report(done: int, total: int) -> None:
+                if name not in tasks:
+                    tasks[name] = bars.add_task(name, total=total)
+                bars.update(tasks[name], completed=done, total=total)
+
+            return report
+
+        yield stage
 
 
 def evaluate(
@@ -43,7 +65,9 @@ def evaluate(
     settings = load_settings()
     try:
         asked = load_questions(questions)
-        results, answers = evaluate_with_answers(questions, asked, settings, load_embedder(settings), modes, top_k)
+        with progress_bars() as stages:
+            embedder = load_embedder(settings)
+            results, answers = evaluate_with_answers(questions, asked, settings, embedder, modes, top_k, stages)
     except (QuestionSetError, IndexStoreError) as error:
         fail(str(error))
     written = write_report(results, folder or Path("reports") / f"eval-{questions.stem}", out, answers)
@@ -73,8 +97,10 @@ def cmrc(
     from evaluation.cmrc import SourceFormatError, build_cmrc_paragraphs, build_cmrc_sentences
 
     target = folder or Path(f"var/bench/cmrc-{level}s")
+    build = build_cmrc_sentences if level == "sentence" else build_cmrc_paragraphs
     try:
-        stats = (build_cmrc_sentences if level == "sentence" else build_cmrc_paragraphs)(src, target)
+        with progress_bars() as stages:
+            stats = build(src, target, stages(f"reading CMRC {level}s"))
     except (FileNotFoundError, SourceFormatError) as error:
         fail(str(error))
     print(

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from text.progress import Progress, no_progress
 from text.sentences import SentenceRule, sentence_spans
 
 # CMRC contexts are Wikipedia text: ASCII marks and line breaks stay inside sentences.
@@ -80,18 +81,20 @@ def _source_paths(src_dir: Path) -> list[Path]:
     return paths
 
 
-def _paragraphs(paths: list[Path]) -> Iterator[dict[str, Any]]:
+def _paragraphs(paths: list[Path], progress: Progress = no_progress) -> Iterator[dict[str, Any]]:
     """Every paragraph of every file, in file order; one without an id (XQuAD's) is named by its place.
+    ``progress`` hears how many paragraphs of all the files are done.
 
     Raises:
         SourceFormatError: a file is not JSON, or lacks a key the benchmark needs.
     """
-    for path in paths:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as err:
-            raise SourceFormatError(f"{path}: not a JSON file ({err})") from err
-        for a, article in enumerate(_required(data, "data", str(path))):
+    loaded = [(path, _load(path)) for path in paths]
+    total = sum(
+        len(article.get("paragraphs", [])) for _, data in loaded for article in data if isinstance(article, dict)
+    )
+    done = 0
+    for path, data in loaded:
+        for a, article in enumerate(data):
             for p, paragraph in enumerate(_required(article, "paragraphs", f"{path}: data[{a}]")):
                 where = f"{path}: data[{a}].paragraphs[{p}]"
                 _required(paragraph, "context", where)
@@ -99,6 +102,17 @@ def _paragraphs(paths: list[Path]) -> Iterator[dict[str, Any]]:
                     _required(qa, "id", f"{where}.qas[{q}]")
                     _required(qa, "question", f"{where}.qas[{q}]")
                 yield {"id": f"{path.stem}-{a}-{p}", **paragraph, "title": article.get("title", "")}
+                done += 1
+                progress(done, total)
+
+
+def _load(path: Path) -> list[Any]:
+    """The articles of one SQuAD-style file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise SourceFormatError(f"{path}: not a JSON file ({err})") from err
+    return list(_required(data, "data", str(path)))
 
 
 def _required(record: Any, key: str, where: str) -> Any:
@@ -185,10 +199,10 @@ def _write_beir(
     _write_lines(out_dir / "qrels.tsv", iter(["query-id\tcorpus-id\tscore", *qrel_lines]))
 
 
-def build_cmrc_sentences(src_dir: Path, out_dir: Path) -> BenchmarkStats:
+def build_cmrc_sentences(src_dir: Path, out_dir: Path, progress: Progress = no_progress) -> BenchmarkStats:
     """Build the CMRC 2018 sentence-retrieval benchmark (BEIR layout) from src_dir into out_dir."""
     builder = _Builder()
-    for paragraph in _paragraphs(_source_paths(Path(src_dir))):
+    for paragraph in _paragraphs(_source_paths(Path(src_dir)), progress):
         builder.add_paragraph(paragraph)
     corpus = ((_id, text, *builder.origin[_id]) for text, _id in builder.corpus.items())
     records = (
@@ -205,11 +219,11 @@ def build_cmrc_sentences(src_dir: Path, out_dir: Path) -> BenchmarkStats:
     )
 
 
-def build_cmrc_paragraphs(src_dir: Path, out_dir: Path) -> BenchmarkStats:
+def build_cmrc_paragraphs(src_dir: Path, out_dir: Path, progress: Progress = no_progress) -> BenchmarkStats:
     """Build the CMRC 2018 paragraph-retrieval benchmark (BEIR layout): which context answers."""
     corpus: dict[str, str] = {}
     queries, qrels, contexts, empty = [], [], 0, 0
-    for paragraph in _paragraphs(_source_paths(Path(src_dir))):
+    for paragraph in _paragraphs(_source_paths(Path(src_dir)), progress):
         contexts += 1
         context_id = corpus.setdefault(paragraph["context"].strip(), f"p{len(corpus)}")
         for qa in paragraph.get("qas", []):

@@ -13,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib import font_manager, pyplot
+from matplotlib.axes import Axes
 from rich.console import Console
 from rich.table import Table
 
@@ -20,7 +21,8 @@ from evaluation.answers import AnswerCounts
 from evaluation.metrics import METRICS, EvalResult
 
 CJK_FONT_HINTS = ("CJK", "Hei", "Song", "Kai", "WenQuanYi", "Noto Sans SC", "Source Han", "Ming")
-CJK_FILE_HINTS = ("CJK", "wqy", "SourceHan", "DroidSansFallback", "Hei", "Song", "Kai", "Ming")
+CJK_FILE_HINTS = ("CJK", "Hei", "Song", "Kai", "wqy", "SourceHan", "Ming")
+CJK_PREFERRED = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Noto Serif CJK SC")
 MISSES_IN_MARKDOWN = 20
 
 
@@ -113,28 +115,26 @@ def _misses_markdown(result: EvalResult) -> list[str]:
     return lines
 
 
-def _cjk_fonts() -> list[str]:
-    names = {font.name for font in font_manager.fontManager.ttflist}
-    return sorted(name for name in names if any(hint.lower() in name.lower() for hint in CJK_FONT_HINTS))
-
-
 def cjk_font() -> str | None:
-    """A font matplotlib can draw Chinese with (simplified Chinese sans first), or None.
-
-    Fonts installed after matplotlib cached its font list (set-up installs fonts-noto-cjk) are not
-    in that list: they are looked for on the system and registered here.
-    """
-    found = _cjk_fonts()
-    if not found:
+    """A font matplotlib can draw Chinese with, or None. Fonts installed after matplotlib built its font
+    cache (fonts-noto-cjk by ``make browser``) are unknown to it: they are added from the system's files."""
+    found = _known_cjk_font()
+    if found is None:
         for path in font_manager.findSystemFonts():
             if any(hint.lower() in Path(path).name.lower() for hint in CJK_FILE_HINTS):
                 font_manager.fontManager.addfont(path)
-        found = _cjk_fonts()
-    return min(found, key=lambda name: ("SC" not in name, "Sans" not in name, "Mono" in name, name), default=None)
+        found = _known_cjk_font()
+    return found
+
+
+def _known_cjk_font() -> str | None:
+    names = sorted({font.name for font in font_manager.fontManager.ttflist})
+    cjk = [name for name in names if any(hint.lower() in name.lower() for hint in CJK_FONT_HINTS)]
+    return next((name for name in CJK_PREFERRED if name in cjk), cjk[0] if cjk else None)
 
 
 def has_cjk_font() -> bool:
-    """Whether matplotlib knows a font that likely covers Chinese glyphs."""
+    """Whether matplotlib can use a font that likely covers Chinese glyphs."""
     return cjk_font() is not None
 
 
@@ -154,24 +154,33 @@ def chart_label(name: str, index: int, cjk: bool) -> str:
     return ascii_part or f"mode-{index + 1}"
 
 
+def _bars(axes: Axes, groups: list[str], series: dict[str, list[float]], cjk: bool) -> None:
+    """Grouped bars: one group per name in ``groups``, one bar per series (mode) in each."""
+    width = 0.8 / max(len(series), 1)
+    for index, (mode, values) in enumerate(series.items()):
+        xs = [g + (index - (len(series) - 1) / 2) * width for g in range(len(groups))]
+        axes.bar(xs, values, width, label=chart_label(mode, index, cjk))
+    axes.set_xticks(range(len(groups)), [chart_label(g, i, cjk) for i, g in enumerate(groups)])
+    axes.set_ylim(0, 1.05)
+
+
 def write_chart(results_by_mode: dict[str, EvalResult], path: Path) -> Path:
-    """Grouped bar chart: one group per metric, one bar per mode."""
-    with chart_fonts() as cjk:
-        modes = list(results_by_mode)
-        width = 0.8 / max(len(modes), 1)
-        figure, axes = pyplot.subplots(figsize=(max(6.0, 1.4 * len(METRICS)), 4.5))
-        for index, mode in enumerate(modes):
-            xs = [m + (index - (len(modes) - 1) / 2) * width for m in range(len(METRICS))]
-            values = [results_by_mode[mode].overall[name] for name in METRICS]
-            axes.bar(xs, values, width, label=chart_label(mode, index, cjk))
-        axes.set_xticks(range(len(METRICS)), METRICS)
-        axes.set_ylim(0, 1.05)
-        axes.set_ylabel("score")
-        axes.set_title("Retrieval accuracy by mode")
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(modes), 5), fontsize="small")
+    """Two panels of grouped bars, one bar per mode: every metric overall, then hit@1 per question kind."""
+    modes = list(results_by_mode)
+    kinds = list(dict.fromkeys(kind for result in results_by_mode.values() for kind in result.by_kind))
+    with chart_fonts() as font:
+        figure, (overall, by_kind) = pyplot.subplots(2, 1, figsize=(max(6.0, 1.4 * len(METRICS), 0.9 * len(kinds)), 8))
+        _bars(overall, list(METRICS), {m: [results_by_mode[m].overall[n] for n in METRICS] for m in modes}, bool(font))
+        overall.set_ylabel("score")
+        overall.set_title("Retrieval accuracy by mode")
+        hits = {m: [results_by_mode[m].by_kind.get(k, {}).get("hit@1", 0.0) for k in kinds] for m in modes}
+        _bars(by_kind, kinds, hits, bool(font))
+        by_kind.set_ylabel("hit@1")
+        by_kind.set_title("hit@1 by question kind")
+        by_kind.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(modes), 5), fontsize="small")
         figure.tight_layout()
         figure.savefig(path, dpi=120)
-        pyplot.close(figure)
+    pyplot.close(figure)
     return path
 
 

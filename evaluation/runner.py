@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,15 +23,25 @@ from index.search import MODES, Searcher
 from index.sentence_vectors import sentences_of
 from ingest.documents import Document, Passage
 from text.normalize import simplify
+from text.progress import Progress, no_progress
+
+Stages = Callable[[str], Progress]
+"""Gives the ``Progress`` of one named stage ("embedding the corpus"): how a caller shows each stage."""
+
+
+def no_stages(stage: str) -> Progress:
+    return no_progress
 
 
 class PrecomputedQueries:
     """Serves question vectors embedded in one cached batch; anything else goes to the model."""
 
-    def __init__(self, embedder: Embedder, questions: list[str], cache_dir: Path) -> None:
+    def __init__(
+        self, embedder: Embedder, questions: list[str], cache_dir: Path, progress: Progress = no_progress
+    ) -> None:
         self.inner, self.model_id, self.dimension = embedder, embedder.model_id, embedder.dimension
         texts = list(dict.fromkeys(simplify(q) for q in questions))
-        vectors = cached_embeddings(embedder, texts, "query", cache_dir)
+        vectors = cached_embeddings(embedder, texts, "query", cache_dir, progress)
         self._known = dict(zip(texts, vectors, strict=True))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -42,14 +53,16 @@ class PrecomputedQueries:
         return self.inner.embed_passages(texts)
 
 
-def beir_index(folder: Path, embedder: Embedder, settings: Settings, cache_dir: Path) -> PassageIndex:
+def beir_index(
+    folder: Path, embedder: Embedder, settings: Settings, cache_dir: Path, progress: Progress = no_progress
+) -> PassageIndex:
     """Index a BEIR ``corpus.jsonl`` as it stands: one passage per corpus entry, its title as heading."""
     documents, passages = {}, []
     for entry in load_beir_corpus(folder):
         documents[entry.id] = Document(entry.id, str(folder), "", entry.text, entry.title or entry.id)
         passages.append(Passage(entry.id, entry.id, 0, len(entry.text), entry.text, entry.title or None))
     texts = [embedding_text(p) for p in passages]
-    vectors = cached_embeddings(embedder, texts, "passage", cache_dir)
+    vectors = cached_embeddings(embedder, texts, "passage", cache_dir, progress)
     analyzer = make_analyzer(settings)
     keyword = KeywordIndex.build([analyzer.units_of(t) for t in texts])
     return PassageIndex(
@@ -58,46 +71,71 @@ def beir_index(folder: Path, embedder: Embedder, settings: Settings, cache_dir: 
 
 
 def searcher_for(
-    source: Path, questions: list[Question], settings: Settings, embedder: Embedder, modes: list[str]
+    source: Path,
+    questions: list[Question],
+    settings: Settings,
+    embedder: Embedder,
+    modes: list[str],
+    stages: Stages = no_stages,
 ) -> Searcher:
     """A searcher over a BEIR folder's corpus, or else the configured index, its question vectors
-    embedded in one cached batch (and, for hybrid, every sentence vector)."""
+    embedded in one cached batch (and, for hybrid, every sentence vector); ``stages`` hears how far
+    embedding (when not cached) has got."""
     cache_dir = settings.cache_dir / "eval"
-    embedder = PrecomputedQueries(embedder, [q.text for q in questions if q.answerable], cache_dir)
+    asked = [q.text for q in questions if q.answerable]
+    embedder = PrecomputedQueries(embedder, asked, cache_dir, stages("embedding the questions"))
     if source.is_dir():
-        index = beir_index(source, embedder, settings, cache_dir)
+        index = beir_index(source, embedder, settings, cache_dir, stages("embedding the corpus"))
     else:
         index = make_builder(settings, embedder).load()
     searcher: Searcher = make_searcher(settings, index, embedder)
     if "hybrid" in modes and settings.rerank_depth > 1:  # its re-ranking reads sentence vectors: embed once, on disk
         texts = list(dict.fromkeys(text for _, text in sentences_of(index.passages)))
-        searcher.sentences.add(texts, cached_embeddings(embedder, texts, "passage", cache_dir))
+        vectors = cached_embeddings(embedder, texts, "passage", cache_dir, stages("embedding the sentences"))
+        searcher.sentences.add(texts, vectors)
     return searcher
 
 
-def retriever(searcher: Searcher) -> Retriever:
-    """The ranked passages (id, text) of a search, as the metrics score them."""
+def retriever(searcher: Searcher, progress: Progress = no_progress, total: int = 0) -> Retriever:
+    """The ranked passages (id, text) of a search, as the metrics score them; ``progress`` hears each one."""
+    done = iter(range(1, total + 1))
 
     def retrieve(question: str, top: int, mode: str) -> list[tuple[str, str]]:
-        return [(h.passage.passage_id, h.passage.text) for h in searcher.search(question, top, mode).hits]
+        hits = searcher.search(question, top, mode).hits
+        progress(next(done, total), total)
+        return [(h.passage.passage_id, h.passage.text) for h in hits]
 
     return retrieve
 
 
 def evaluate(
-    source: Path, questions: list[Question], settings: Settings, embedder: Embedder, modes: list[str], k: int
+    source: Path,
+    questions: list[Question],
+    settings: Settings,
+    embedder: Embedder,
+    modes: list[str],
+    k: int,
+    stages: Stages = no_stages,
 ) -> dict[str, EvalResult]:
     """Score ``questions`` per mode against a BEIR folder's corpus, or else the configured index."""
-    searcher = searcher_for(source, questions, settings, embedder, modes)
-    return run_eval(questions, retriever(searcher), [m for m in MODES if m in modes], k)
+    return evaluate_with_answers(source, questions, settings, embedder, modes, k, stages, answers=False)[0]
 
 
 def evaluate_with_answers(
-    source: Path, questions: list[Question], settings: Settings, embedder: Embedder, modes: list[str], k: int
+    source: Path,
+    questions: list[Question],
+    settings: Settings,
+    embedder: Embedder,
+    modes: list[str],
+    k: int,
+    stages: Stages = no_stages,
+    answers: bool = True,
 ) -> tuple[dict[str, EvalResult], AnswerCounts | None]:
     """``evaluate``, plus the hybrid answer sentences and abstentions of a JSONL set (asked of the
     configured index; a BEIR folder has no answer strings to check them by)."""
-    searcher = searcher_for(source, questions, settings, embedder, modes)
-    results = run_eval(questions, retriever(searcher), [m for m in MODES if m in modes], k)
-    answers = None if source.is_dir() or "hybrid" not in modes else count_answers(questions, searcher)
-    return results, answers
+    searcher = searcher_for(source, questions, settings, embedder, modes, stages)
+    chosen = [m for m in MODES if m in modes]
+    total = sum(1 for q in questions if q.answerable) * len(chosen)
+    results = run_eval(questions, retriever(searcher, stages("asking"), total), chosen, k)
+    counted = answers and not source.is_dir() and "hybrid" in modes
+    return results, count_answers(questions, searcher) if counted else None

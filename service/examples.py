@@ -65,10 +65,21 @@ SUMMARY: JsonDict = {
     "title": "广州加快布局未来产业 蓄能产业未来发展",
     "publication": "领导学刊",
     "issue": "第6期",
+    "issue_total": "总第142期",
     "date": "2025-05-08",
+    "format": "txt",
+    "page_count": None,
     "passages": 20,
     "metadata": {"publication": "领导学刊", "issue": "第6期", "publisher": "苏州太湖书院 苏州太湖智库 主办"},
 }
-DOCUMENT: JsonDict = {**SUMMARY, "text": "市管重点新型智库\n\n领导学刊\n\n第 6 期……"}
+DOCUMENT: JsonDict = {
+    **SUMMARY,
+    "text": "市管重点新型智库\n\n领导学刊\n\n第 6 期……",
+    "sections": [
+        {"title": "刊头", "heading": "刊头", "level": 0, "start": 0, "end": 78, "page": None},
+        {"title": "导语", "heading": "导语", "level": 0, "start": 80, "end": 1031, "page": None},
+    ],
+    "pages": [],
+}
 PAGE: JsonDict = {"documents": [SUMMARY], "total": 1, "offset": 0, "limit": 20}
 ERROR: JsonDict = {"error": {"code": "question_too_long", "message": "question has 612 characters; the limit is 500"}}

@@ -9,11 +9,25 @@ from index.scope import Scope
 from index.search import Hit, SearchResult
 from ingest.documents import Document
 from service.schemas import AnswerOut, CitationOut, HighlightOut, LegsOut, PassageOut, ScopeOut
+from text.terms import means_nothing_alone
+
+
+def matched_words(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """The question's words as found in ``text``: matched terms that touch, or stand apart only by
+    spaces (2027 年, 第 7 期), are one span; a span that is only a numeral, measure word or
+    function character (年 of 今年) is dropped."""
+    joined: list[tuple[int, int]] = []
+    for start, end in term_spans(text, terms):
+        if joined and not text[joined[-1][1] : start].strip():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return [(s, e) for s, e in joined if not means_nothing_alone(text[s:e])]
 
 
 def term_highlights(text: str, terms: Sequence[str]) -> list[HighlightOut]:
-    """Where the question's terms stand in ``text`` (a passage, or the answer sentence)."""
-    return [HighlightOut(start=s, end=e, kind="term") for s, e in term_spans(text, terms)]
+    """Where the question's words stand in ``text`` (a passage, or the answer sentence)."""
+    return [HighlightOut(start=s, end=e, kind="term") for s, e in matched_words(text, terms)]
 
 
 def passage_out(hit: Hit, document: Document, terms: Sequence[str], answer: Answer | None) -> PassageOut:

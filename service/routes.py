@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from index.answering import Answer, answer_question
 from index.search import Filters, SearchResult
 from service.errors import ApiError, echo
+from service.library import document_out, summary_of
 from service.responses import answer_out, passages_out, scope_out
 from service.schemas import (
     AskIn,
@@ -122,17 +123,7 @@ def search(body: AskIn, current: ServedDep) -> SearchOut:
 
 
 def document_summary(current: Served, doc_id: str) -> DocumentSummary:
-    index = current.searcher.index
-    doc = index.documents[doc_id]
-    return DocumentSummary(
-        doc_id=doc.doc_id,
-        title=doc.title,
-        publication=doc.publication,
-        issue=doc.issue,
-        date=doc.date,
-        passages=len(index.passages_of(doc_id)),
-        metadata=doc.metadata,
-    )
+    return summary_of(current.searcher.index, doc_id)
 
 
 @router.get("/documents", response_model=DocumentPage, summary="List indexed documents, newest first")
@@ -150,10 +141,9 @@ def list_documents(
     "/documents/{doc_id}",
     response_model=DocumentOut,
     responses=error_responses(404),
-    summary="A document's clean text (what citation offsets point into) and metadata",
+    summary="A document's clean text (what citation offsets point into), metadata, outline and pages",
 )
 def get_document(doc_id: DocIdPath, current: ServedDep) -> DocumentOut:
-    doc = current.searcher.index.documents.get(doc_id)
-    if doc is None:
+    if doc_id not in current.searcher.index.documents:
         raise document_not_found(doc_id)
-    return DocumentOut(**document_summary(current, doc_id).model_dump(), text=doc.text)
+    return document_out(current.searcher.index, doc_id)

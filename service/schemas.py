@@ -176,16 +176,35 @@ class DocumentSummary(BaseModel):
     doc_id: str
     title: str
     publication: str | None
-    issue: str | None
+    issue: str | None = Field(description="The issue in its year, e.g. 第6期.")
+    issue_total: str | None = Field(None, description="The running issue number, e.g. 总第142期.")
     date: str | None
+    format: str = Field("txt", description="What the source file was: txt, md, pdf, docx or html (its suffix).")
+    page_count: int | None = Field(None, description="Printed pages (PDF); null for formats without pages.")
     passages: int = Field(description="How many passages the document was cut into.")
     metadata: dict[str, str]
+
+
+class SectionOut(BaseModel):
+    title: str = Field(description="The section as citations name it: its heading under the headings above it.")
+    heading: str = Field(description="Its own heading (the last part of the title).")
+    level: int = Field(description="0 for a top-level section, 1 under it, and so on.")
+    start: int = Field(description="Where the section's first passage starts in the clean text.")
+    end: int = Field(description="Where its last passage ends.")
+    page: int | None = Field(description="The printed page it starts on; null without pages.")
+
+
+class PageOut(BaseModel):
+    page: int = Field(description="The printed page number.")
+    start: int = Field(description="Where the page starts in the clean text.")
 
 
 class DocumentOut(DocumentSummary):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.DOCUMENT]})
 
     text: str = Field(description="The clean text that citation offsets point into.")
+    sections: list[SectionOut] = Field(default_factory=list, description="The outline, in reading order.")
+    pages: list[PageOut] = Field(default_factory=list, description="Where each printed page starts (PDF).")
 
 
 class DocumentPage(BaseModel):

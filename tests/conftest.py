@@ -12,7 +12,7 @@ import pytest
 from briefqa.settings import Settings
 from index.embedding import Embedder
 from tests.fakes import HashingEmbedder
-from tests.helpers import BRIEFING, serve_in_thread, settings_for
+from tests.helpers import BRIEFING, LIBRARY, serve_in_thread, settings_for
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +51,13 @@ def briefing_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder: E
 def live_server_url(briefing_settings: Settings, real_embedder: Embedder) -> Iterator[str]:
     """The real app over the real briefing index, over real HTTP on loopback."""
     yield from serve_in_thread(briefing_settings, real_embedder)
+
+
+@pytest.fixture(scope="session")
+def fake_library_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder whose index holds data/briefings and data/library, with the fake embedder (fast)."""
+    from briefqa.runtime import make_builder
+
+    data_dir = tmp_path_factory.mktemp("fake-library")
+    make_builder(settings_for(data_dir), HashingEmbedder()).sync(LIBRARY)
+    return data_dir

@@ -13,6 +13,8 @@ from briefqa.settings import PROJECT_ROOT, Settings
 from index.embedding import Embedder
 
 BRIEFING = PROJECT_ROOT / "data" / "briefings" / "lingdao-xuekan-2025-06.txt"
+# The bundled briefing and the fictional library beside it: 9 issues of two publications.
+LIBRARY = [PROJECT_ROOT / "data" / "briefings", PROJECT_ROOT / "data" / "library"]
 
 
 def settings_for(data_dir: Path, **overrides: object) -> Settings:

@@ -16,9 +16,25 @@ jieba.setLogLevel(logging.WARNING)
 UNITS = ("words", "search", "chars", "bigrams")
 
 
-def _stopwords() -> frozenset[str]:
-    lines = (_DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+def _word_list(name: str) -> frozenset[str]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
     return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
+def _stopwords() -> frozenset[str]:
+    return _word_list("stopwords.txt")
+
+
+@lru_cache(maxsize=1)
+def lone_characters() -> frozenset[str]:
+    """Numerals, measure words and function characters (data/lone_characters.txt): no meaning alone."""
+    return _word_list("lone_characters.txt")
+
+
+def means_nothing_alone(text: str) -> bool:
+    """Whether ``text``, matched on its own, says nothing: one numeral, measure word or function
+    character (年, 一, 个, 上, 的 …), in any width or script (年 and ７ as 7)."""
+    return normalize(text.strip()) in lone_characters()
 
 
 class Analyzer:

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from tests.fakes import HashingEmbedder
+from tests.helpers import serve_in_thread, settings_for
 
 SCREENSHOTS_SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "screenshots.py"
 
@@ -37,3 +42,11 @@ def browser(screenshots: ModuleType):
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def library_url(fake_library_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app over data/briefings + data/library (fake embedder), in a private copy: feedback is written."""
+    data_dir = tmp_path_factory.mktemp("library-served")
+    shutil.copytree(fake_library_dir, data_dir, dirs_exist_ok=True)
+    yield from serve_in_thread(settings_for(data_dir), HashingEmbedder())

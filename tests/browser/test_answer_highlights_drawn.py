@@ -70,7 +70,7 @@ def test_page_and_widget_draw_exactly_the_answer_highlights_the_api_returned(pag
     on_page, drawn_on_page = ask_and_read(page, page.get_by_label("您的问题"), page.locator("#answer .answer-text"))
     open_demo(page, base)
     in_widget, drawn_in_widget = ask_and_read(
-        page, page.locator("briefqa-widget input"), page.locator("briefqa-widget p.answer-box")
+        page, page.locator("briefqa-widget input").first, page.locator("briefqa-widget p.answer-box").first
     )
 
     assert spans(on_page), "the answer to this question holds its terms: the test needs some to compare"

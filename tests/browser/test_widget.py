@@ -56,16 +56,21 @@ def test_widget_in_demo_portal_answers_and_is_isolated(page: Page, context, live
     base = live_server_url.rstrip("/")
     open_demo(page, base)
 
-    host = page.locator("briefqa-widget")
-    expect(host).to_have_count(1)
+    hosts = page.locator("briefqa-widget")
+    expect(hosts).to_have_count(2)  # the portal shows two widgets, with different scopes
+    host = hosts.first
     expect(host).to_be_visible()
     # The UI is inside an (open) shadow root, not in the page's light DOM.
     assert page.evaluate("() => !!document.querySelector('briefqa-widget').shadowRoot")
     assert page.evaluate("() => document.querySelector('briefqa-widget').children.length") == 0
     assert page.evaluate("() => document.querySelectorAll('input').length") == 0
-    # Inserted right after its script tag.
+    # Each inserted right after its script tag.
     assert page.evaluate(
         "() => document.querySelector('briefqa-widget').previousElementSibling.src.endsWith('/widget.js')"
+    )
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('briefqa-widget')]
+            .every(w => w.previousElementSibling.src.endsWith('/widget.js'))"""
     )
 
     # The host page's aggressive CSS is really in force outside the widget ...
@@ -73,7 +78,7 @@ def test_widget_in_demo_portal_answers_and_is_isolated(page: Page, context, live
     assert page.evaluate("() => getComputedStyle(document.querySelector('.portal-news p')).color") == "rgb(255, 0, 0)"
 
     # Locators pierce open shadow roots: type and submit like a user.
-    box = page.locator("briefqa-widget input")
+    box = page.locator("briefqa-widget input").first
     box.fill(QUESTION)
     box.press("Enter")
 
@@ -141,7 +146,13 @@ def test_widget_defines_one_global_and_honours_data_target(page: Page, live_serv
 
 def test_screenshots(browser, screenshots, live_server_url: str, tmp_path: Path):
     paths = screenshots.take_screenshots(live_server_url, tmp_path, browser=browser)
-    assert [p.name for p in paths] == ["screenshot-page.png", "screenshot-widget.png"]
+    assert [p.name for p in paths] == [
+        "screenshot-page.png",
+        "screenshot-widget.png",
+        "screenshot-library.png",
+        "screenshot-scoped.png",
+        "screenshot-widget-360.png",
+    ]
     for p in paths:
         data = p.read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 10_000
