@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 from feedback.store import FeedbackStore, FeedbackStoreError, Verdict
 from service.errors import ApiError, echo
@@ -24,19 +24,16 @@ class FeedbackIn(Strict):
     verdict: Literal["up", "down"]
     target: Literal["passage", "answer"] = Field("passage", description="A passage, or the answer sentence.")
     answers_question: bool = Field(False, description="The reader says this passage answers the question.")
-    answer_start: int | None = Field(None, ge=0, le=10_000_000, description="The answer's start in the document.")
+    answer_start: int | None = Field(
+        None,
+        ge=0,
+        le=10_000_000,
+        description="The answer's start in the document (an empty or half-given span is kept, not used).",
+    )
     answer_end: int | None = Field(None, ge=0, le=10_000_000, description="The answer's end in the document.")
     index_version: Annotated[str, Field(max_length=80), AfterValidator(plain_text)] | None = Field(
         None, description="The index_version of the response judged (default: the one serving now)."
     )
-
-    @model_validator(mode="after")
-    def _answer_span(self) -> FeedbackIn:
-        if (self.answer_start is None) != (self.answer_end is None):
-            raise ValueError("give both answer_start and answer_end, or neither")
-        if self.answer_start is not None and self.answer_end is not None and self.answer_end <= self.answer_start:
-            raise ValueError("answer_end must be after answer_start")
-        return self
 
 
 class VerdictOut(BaseModel):
