@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from cli.common import err, fail, load_embedder, load_settings, out
+
+if TYPE_CHECKING:
+    from briefqa.settings import Settings
+    from evaluation.answers import AnswerCounts
+    from evaluation.metrics import EvalResult
+    from evaluation.questions import Question
+
+    Scored = tuple[dict[str, EvalResult], AnswerCounts | None]
 
 
 @contextmanager
@@ -55,7 +63,6 @@ def evaluate(
     """
     from evaluation.questions import QuestionSetError, load_questions
     from evaluation.report import write_report
-    from evaluation.runner import evaluate_with_answers
     from index.search import MODES
     from index.store import IndexStoreError
 
@@ -65,13 +72,21 @@ def evaluate(
     settings = load_settings()
     try:
         asked = load_questions(questions)
-        with progress_bars() as stages:
-            embedder = load_embedder(settings)
-            results, answers = evaluate_with_answers(questions, asked, settings, embedder, modes, top_k, stages)
+        results, answers = _scored(questions, asked, settings, modes, top_k)
     except (QuestionSetError, IndexStoreError) as error:
         fail(str(error))
     written = write_report(results, folder or Path("reports") / f"eval-{questions.stem}", out, answers)
     err.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
+
+
+def _scored(questions: Path, asked: list[Question], settings: Settings, modes: list[str], k: int) -> Scored:
+    """Every mode's scores and the hybrid answers, with a progress bar per stage."""
+    from evaluation.runner import hybrid_answers, score_modes, searcher_for
+
+    with progress_bars() as stages:
+        searcher = searcher_for(questions, asked, settings, load_embedder(settings), modes, stages)
+        results = score_modes(searcher, asked, modes, k, stages)
+    return results, hybrid_answers(questions, asked, searcher, modes)
 
 
 def cmrc(

@@ -118,24 +118,21 @@ def evaluate(
     stages: Stages = no_stages,
 ) -> dict[str, EvalResult]:
     """Score ``questions`` per mode against a BEIR folder's corpus, or else the configured index."""
-    return evaluate_with_answers(source, questions, settings, embedder, modes, k, stages, answers=False)[0]
+    return score_modes(searcher_for(source, questions, settings, embedder, modes, stages), questions, modes, k, stages)
 
 
-def evaluate_with_answers(
-    source: Path,
-    questions: list[Question],
-    settings: Settings,
-    embedder: Embedder,
-    modes: list[str],
-    k: int,
-    stages: Stages = no_stages,
-    answers: bool = True,
-) -> tuple[dict[str, EvalResult], AnswerCounts | None]:
-    """``evaluate``, plus the hybrid answer sentences and abstentions of a JSONL set (asked of the
-    configured index; a BEIR folder has no answer strings to check them by)."""
-    searcher = searcher_for(source, questions, settings, embedder, modes, stages)
+def score_modes(
+    searcher: Searcher, questions: list[Question], modes: list[str], k: int, stages: Stages = no_stages
+) -> dict[str, EvalResult]:
+    """Ask every answerable question in each of ``modes`` and score the rankings."""
     chosen = [m for m in MODES if m in modes]
     total = sum(1 for q in questions if q.answerable) * len(chosen)
-    results = run_eval(questions, retriever(searcher, stages("asking"), total), chosen, k)
-    counted = answers and not source.is_dir() and "hybrid" in modes
-    return results, count_answers(questions, searcher) if counted else None
+    return run_eval(questions, retriever(searcher, stages("asking"), total), chosen, k)
+
+
+def hybrid_answers(
+    source: Path, questions: list[Question], searcher: Searcher, modes: list[str]
+) -> AnswerCounts | None:
+    """The hybrid answer sentences and abstentions of a JSONL set (asked of the configured index; a BEIR
+    folder has no answer strings to check them by)."""
+    return count_answers(questions, searcher) if not source.is_dir() and "hybrid" in modes else None
