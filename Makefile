@@ -50,9 +50,14 @@ cmrc: setup
 	$(VENV)/bin/briefqa eval var/bench/cmrc-sentences --mode all --out docs/eval/cmrc
 	$(VENV)/bin/briefqa eval var/bench/cmrc-paragraphs --mode all --out docs/eval/cmrc-paragraphs
 
-# The library benchmark: the briefings among 10, 100, 1000 distractor articles (docs/eval/library/).
+# The library benchmarks: the bundled briefing among 10, 100, 1000 public articles (docs/eval/library-public/),
+# and the nine briefings of two publications alone and among 100 (docs/eval/library/).
+Q := evaluation/questions
 library: setup
-	$(VENV)/bin/briefqa library-eval --sizes 10,100,1000
+	$(VENV)/bin/briefqa library-eval --briefings bundled --sizes 10,100,1000 -q $(Q)/briefing.jsonl \
+	  -q $(Q)/offtopic.jsonl --out docs/eval/library-public
+	$(VENV)/bin/briefqa library-eval --briefings library --sizes 0,100 -q $(Q)/library.jsonl \
+	  -q $(Q)/library-heldout.jsonl -q $(Q)/library-unanswerable.jsonl --out docs/eval/library
 
 bench: setup
 	$(VENV)/bin/briefqa bench

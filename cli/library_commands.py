@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.progress import Progress, TaskID
 
 from cli.common import comma_numbers, err, fail, load_embedder, load_settings, out
 from evaluation.library import SIZES
+
+Briefings = Literal["bundled", "library"]
+BriefingsOption = Annotated[
+    Briefings,
+    typer.Option(
+        "--briefings",
+        "-b",
+        help="bundled: data/briefings alone among the distractors; library: data/library's issues beside it.",
+    ),
+]
 
 
 def library_eval(
@@ -30,6 +40,7 @@ def library_eval(
         Path, typer.Option("--out", "-o", help="Folder for report.json, report.md and report.png.")
     ] = Path("docs/eval/library"),
     top_k: Annotated[int, typer.Option("-k", "--top-k", min=1, help="Depth of the ranking scored.")] = 10,
+    briefings: BriefingsOption = "library",
 ) -> None:
     """Measure retrieval as the library grows: the briefings among 10, 100, 1000 distractor articles.
 
@@ -42,12 +53,15 @@ def library_eval(
 
         briefqa library-eval
         briefqa library-eval --sizes 0,10 -q evaluation/questions/library.jsonl --out /tmp/library
+        briefqa library-eval --briefings bundled -q evaluation/questions/briefing.jsonl --out /tmp/public
     """
-    written = _run(_sizes(sizes), questions, work, folder, top_k)
+    written = _run(_sizes(sizes), questions, work / briefings, folder, top_k, briefings == "library")
     err.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
 
 
-def _run(sizes: list[int], questions: list[Path] | None, work: Path, folder: Path, top_k: int) -> list[Path]:
+def _run(
+    sizes: list[int], questions: list[Path] | None, work: Path, folder: Path, top_k: int, include_library: bool
+) -> list[Path]:
     """Measure every size (a bad question set, file or index is one line) and write the report."""
     from evaluation.library_eval import DEFAULT_SETS, SizeScores, load_sets, run_library_eval
     from evaluation.library_report import print_table, write_library_report
@@ -66,7 +80,9 @@ def _run(sizes: list[int], questions: list[Path] | None, work: Path, folder: Pat
             err.print(f"library-{so_far[-1].size}: measured, report written to {folder}", highlight=False)
 
         with _StageBars() as report:
-            results = run_library_eval(sizes, sets, settings, load_embedder(settings), work, top_k, report, measured)
+            results = run_library_eval(
+                sizes, sets, settings, load_embedder(settings), work, top_k, report, measured, include_library
+            )
     except (QuestionSetError, IngestError, IndexStoreError, ModelConversionError, FileNotFoundError) as error:
         fail(str(error))
     print_table(results, out)

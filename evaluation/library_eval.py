@@ -86,16 +86,18 @@ def run_library_eval(
     k: int = 10,
     progress: StageProgress = _silent,
     measured: Callable[[list[SizeScores]], object] = list,
+    include_library: bool = True,
 ) -> list[SizeScores]:
     """Score ``sets`` on the library of each size (0: the briefings alone), built under ``work``;
-    ``measured`` hears the scores so far after each size (a long run reports as it goes)."""
+    ``measured`` hears the scores so far after each size (a long run reports as it goes);
+    ``include_library``: data/library's issues beside data/briefings (else the bundled one alone)."""
     cache_dir = settings.cache_dir / "eval"
     passages = CachedPassages(embedder, cache_dir)
     try:
         asking = PrecomputedQueries(passages, [q.text for s in sets for q in s.questions], cache_dir)
         scores: list[SizeScores] = []
         for size in sizes:
-            scores.append(_measure(size, sets, settings, asking, work, k, progress))
+            scores.append(_measure(size, sets, settings, asking, work, k, progress, include_library))
             measured(list(scores))
         return scores
     finally:
@@ -110,13 +112,14 @@ def _measure(
     work: Path,
     k: int,
     progress: StageProgress,
+    include_library: bool,
 ) -> SizeScores:
     """Build and index the library of ``size``, then score every set on it."""
 
     def staged(stage: str, done: int, total: int) -> None:
         progress(f"library-{size} {stage}", done, total)
 
-    folder = library_folder(work, size)
+    folder = library_folder(work, size, include_library)
     sized = settings.model_copy(update={"data_dir": work / f"index-{size}"})
     builder = make_builder(sized, embedder)
     builder.sync([folder], remove_missing=True, progress=lambda done, total: staged("embedding passages", done, total))

@@ -20,7 +20,8 @@ SCORED = (("hit@1", "hit@1"), ("hit@5", "hit@5"), ("mrr@10", "MRR@10"))
 CHARTED = (("hit@1", "-", "hit@1"), ("mrr@10", "--", "MRR@10"))
 INTRO = f"""# Library benchmark: retrieval as the library grows
 
-The briefings (data/briefings/ and data/library/) among `size` distractor articles from CMRC 2018
+The briefings (data/briefings/ with `--briefings bundled`; data/briefings/ and data/library/'s eight
+fictional issues with `--briefings library`: see the documents column) among `size` distractor articles from CMRC 2018
 and DRCD (`evaluation/library.py`; size 0 is the briefings alone), each library in its own index,
 every question asked in every mode. hit@k and MRR@10 are over a set's answerable questions (an
 answer string counts only inside the question's gold document). For hybrid, as POST /v1/ask gives

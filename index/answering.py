@@ -25,8 +25,9 @@ class Answer:
 class AbstentionPolicy:
     """When a question is judged not to be about the corpus.
 
-    A Chinese question abstains when a place or organisation it names appears in none of the top
-    passages (上海, 杭州 … in a Guangzhou briefing); when too little of its wording is found there;
+    A Chinese question abstains when a place or organisation it names, or the year or tranche it asks
+    about (2024年, 二期: ``index.query.details``), appears in none of the top passages (上海, 杭州 … in a
+    Guangzhou briefing; a fund's second tranche nobody wrote about); when too little of its wording is found there;
     or when little is found and the two legs disagree (the dense leg's best passage is not among
     the keyword leg's best few). A question with no Chinese abstains when a name it gives is missing
     in every Chinese form, or when its best dense cosine is low and under a quarter of its words'
@@ -73,6 +74,10 @@ def is_off_topic(result: SearchResult, policy: AbstentionPolicy) -> bool:
         return _english_off_topic(result, top, policy)
     if any(name not in top for name in query.names):
         return True
+    if any(not any(form in top for form in forms) for forms in query.details):
+        return True  # the year or tranche asked about is stated nowhere: a near miss, not an answer
+    if result.scope is not None:
+        return False  # the issue it names or describes is held, and the rest (责任编辑是谁) may share no word
     share = coverage(top, query.terms, query.term_parts)
     dense_best = min(result.hits, key=lambda h: h.dense_rank or len(result.hits) + 1)
     legs_agree = dense_best.bm25_rank is not None and dense_best.bm25_rank <= policy.agreement_depth

@@ -13,8 +13,13 @@ from text.terms import Analyzer
 
 # What a question asks for, and what a sentence that answers it contains.
 _ANSWER_TYPES = (
+    # A day (哪天, 几号) is asked of a full date: a year alone is in half the sentences of a briefing.
     (
-        re.compile(r"哪一?年|哪天|何时|什么时候|几月|几号|日期|时间|when|what year|what date", re.I),
+        re.compile(r"哪一?天|几号|几月几日|日期|what date|which day", re.I),
+        re.compile(r"月\s*\d{1,2}\s*[日号]|(?<!\d)\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"),
+    ),
+    (
+        re.compile(r"哪一?年|何时|什么时候|几月|时间|when|what year", re.I),
         re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{4}-\d{2}|[一二三四五六七八九十〇零]{4}年"),
     ),
     (
@@ -26,6 +31,13 @@ _ANSWER_TYPES = (
     # "which" asks for one thing as often as for several, so it is left out.
     (re.compile(r"哪些|哪几"), re.compile(r"[^、，。]+、[^、，。]+[、和及与][^、，。]+")),
 )
+
+
+# The specific detail a question asks about, which an answering passage must state: a year (2024年), a
+# tranche or phase in words (二期, 第二期, 首期; 第6期 in digits names an issue: ``index.scope``).
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_TRANCHE = re.compile(r"(?<![那这哪同每本上下近前几])(第?)([一二三四五六七八九十]|首)([期批])")
+_NUMERALS = "一二三四五六七八九"
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,7 @@ class Query:
     translations: tuple[Translation, ...]  # an English question's words, in Chinese
     translated_terms: tuple[tuple[tuple[str, ...], ...], ...]  # per translation, per Chinese word: its terms
     shape: re.Pattern[str] | None  # what an answering sentence contains (``wanted_shape``)
+    details: tuple[tuple[str, ...], ...] = ()  # per detail the question names (``details``): its written forms
 
 
 def analyse(question: str, analyzer: Analyzer, knows: Callable[[str], bool]) -> Query:
@@ -67,6 +80,7 @@ def analyse(question: str, analyzer: Analyzer, knows: Callable[[str], bool]) -> 
         translations=translations,
         translated_terms=tuple(tuple(segmented[word] for word in t.chinese) for t in translations),
         shape=wanted_shape(question),
+        details=details(simplify(question)),
     )
 
 
@@ -81,3 +95,15 @@ def wanted_shape(question: str) -> re.Pattern[str] | None:
     """The pattern an answering sentence should contain, from the question word (when, how many, who,
     which ones)."""
     return next((shape for asks, shape in _ANSWER_TYPES if asks.search(question)), None)
+
+
+def details(question: str) -> tuple[tuple[str, ...], ...]:
+    """The years and tranches a (simplified) question names, each as the forms a passage may write it in:
+    2024年 → ("2024",); 二期 → ("二期", "2期"); 首期 → ("首期", "一期", "1期")."""
+    found: list[tuple[str, ...]] = [(m.group(1),) for m in _YEAR.finditer(question)]
+    for m in _TRANCHE.finditer(question):
+        word, unit = m.group(2), m.group(3)
+        number = 1 if word == "首" else _NUMERALS.index(word) + 1 if word in _NUMERALS else 10
+        forms = [f"{_NUMERALS[number - 1] if number < 10 else '十'}{unit}", f"{number}{unit}"]
+        found.append(tuple(dict.fromkeys((f"首{unit}", *forms) if number == 1 else forms)))
+    return tuple(dict.fromkeys(found))

@@ -17,6 +17,8 @@ from ingest.documents import Document
 
 _TOTAL = re.compile(r"总第\s*(\d+)\s*期")
 _ISSUE = re.compile(r"(?<!总)第\s*(\d+)\s*期")
+# A year just before an issue number is the issue's year: 2024年第5期.
+_ISSUE_YEAR = re.compile(r"(\d{4})\s*年\s*(?=第\s*\d+\s*期)")
 _ENGLISH_ISSUE = re.compile(r"\bissue\s+(?:no\.?\s*)?(\d+)\b", re.I)
 # A date that names an issue: 2025年5月那期, 2025年5月8日出的简报, 2025年3月的《决策参考》.
 _ISSUE_DATE = re.compile(
@@ -27,6 +29,20 @@ _TOPICS = (
     re.compile(r"(?:讲|谈|关于|介绍|聚焦|写|研究|说)([^，。？?！的那这哪]{2,20}?)的?(?:那|这|哪|一)一?(?:期|份|篇)"),
     re.compile(r"([^，。？?！的那这哪期]{2,12}?)的?那一?期"),
 )
+
+
+# What a question asks of an issue itself, answered by its masthead or footer: date, editor, print run,
+# contacts, recipients, publisher, title (the layout of Chinese briefings, ``ingest.metadata``).
+_ISSUE_FIELDS = re.compile(
+    r"责任编辑|编辑|谁编|主编|印了|印数|共印|[几多]少?份|电话|传真|地址|邮编|报送|报了|报给|主办|出版|印发|"
+    r"哪一?天出|几号出|什么时候出|题目|标题|讲的是什么|谈的是|什么主题|哪个城市的什么"
+)
+ISSUE_KINDS = ("masthead", "footer")
+
+
+def asks_about_issue(question: str) -> bool:
+    """Whether (the rest of) a scoped question asks for a field of the issue, not its content."""
+    return _ISSUE_FIELDS.search(question) is not None
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,8 @@ def resolve_scope(question: str, documents: Mapping[str, Document], rank: Docume
     """
     explicit = explicit_scope(question, documents)
     candidates = set(explicit.doc_ids) if explicit else set(documents)
+    if explicit:  # the reference did its work: left in, it ranks the masthead that states it first
+        question = _without_references(question, documents)
     match = next((m for m in (p.search(question) for p in _TOPICS) if m), None)
     if match is None or len(candidates) < 2:
         return (explicit, question) if explicit else None
@@ -67,20 +85,28 @@ def resolve_scope(question: str, documents: Mapping[str, Document], rank: Docume
 def explicit_scope(question: str, documents: Mapping[str, Document]) -> Scope | None:
     """The documents matching every issue number, publication and issue date the (simplified) question names.
 
-    None when it names none, or when no document matches them all, except for a 总第N期 that no issue of
-    the library has: that question is about an issue the library does not hold (an empty scope). A
-    第N期 that matches nothing may be a fund's or a project's phase and leaves the search alone.
+    None when it names none, or when no document matches them all, except for an issue the library does
+    not hold (an empty scope): a 总第N期 no issue has, or a 第N期 named with its publication or year
+    (《决策参考》2024年第5期). A bare 第N期 that matches nothing may be a fund's or a project's phase and
+    leaves the search alone.
     """
     refs = _references(question, documents)
     if not refs:
         return None
     said = "、".join(r.said for r in refs)
     chosen = tuple(sorted(d.doc_id for d in documents.values() if all(r.matches(d) for r in refs)))
-    if not chosen and _TOTAL.search(question) and any("issue_total" in d.metadata for d in documents.values()):
+    if not chosen and _names_missing_issue(refs, documents):
         return Scope((), f"库中没有问题所说的{said}", "explicit")
     if not chosen or len(chosen) == len(documents):
         return None
     return Scope(chosen, f"问题指明了{said}", "explicit")
+
+
+def _names_missing_issue(refs: list[_Reference], documents: Mapping[str, Document]) -> bool:
+    """Whether ``refs`` (matching no document) certainly name an issue, so that the library lacks it."""
+    fields = {r.field for r in refs}
+    numbered = any("issue_total" in d.metadata for d in documents.values())
+    return ("issue_total" in fields and numbered) or ("issue" in fields and bool(fields & {"publication", "date"}))
 
 
 @dataclass(frozen=True)
@@ -101,6 +127,20 @@ class _Reference:
         return {"issue_total": total, "issue": issue, "publication": d.publication}[self.field] == self.value
 
 
+def _without_references(question: str, documents: Mapping[str, Document]) -> str:
+    """``question`` with the issue numbers, publications and issue dates it names taken out (the rest
+    of 《领导学刊》第7期的责任编辑是谁 is 责任编辑是谁); the question itself if nothing would be left."""
+    names = [re.escape(d.publication) for d in documents.values() if d.publication]
+    patterns = [_TOTAL, _ISSUE, _ENGLISH_ISSUE, _ISSUE_YEAR, _ISSUE_DATE]
+    if names:
+        patterns.append(re.compile("《?(?:" + "|".join(sorted(set(names), key=len, reverse=True)) + ")》?"))
+    rest = question
+    for pattern in patterns:
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"\s+", " ", rest).strip(" 的，,、")
+    return rest if rest.strip("？?。！ ") else question
+
+
 def _references(question: str, documents: Mapping[str, Document]) -> list[_Reference]:
     found = [_Reference("issue_total", f"总第{m.group(1)}期", f"总第{m.group(1)}期") for m in _TOTAL.finditer(question)]
     found += [_Reference("issue", f"第{m.group(1)}期", f"第{m.group(1)}期") for m in _ISSUE.finditer(question)]
@@ -109,6 +149,8 @@ def _references(question: str, documents: Mapping[str, Document]) -> list[_Refer
     for name in sorted({d.publication for d in documents.values() if d.publication}, key=len, reverse=True):
         if name in question:
             found.append(_Reference("publication", name, f"《{name}》"))
+    for m in _ISSUE_YEAR.finditer(question):
+        found.append(_Reference("date", m.group(1), m.group(0).strip()))
     for m in _ISSUE_DATE.finditer(question):
         year, month, day = m.groups()
         prefix = f"{int(year):04d}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")

@@ -8,12 +8,14 @@ import numpy as np
 
 from index.embedding import Embedder, submit_queries
 from index.evidence import ANSWER_DEPTH, SentenceEvidence, best_evidence, passage_evidence
+from index.filters import Filters, allowed_rows
 from index.fusion import FusionSettings, Ranking, fuse_rankings, min_max
 from index.passage_index import PassageIndex
 from index.query import Query, analyse
-from index.scope import Scope, resolve_scope
+from index.scope import ISSUE_KINDS, Scope, asks_about_issue, resolve_scope
 from index.sentence_vectors import SentenceVectors
 from ingest.documents import Passage
+from text.normalize import normalize
 from text.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
@@ -27,19 +29,7 @@ class Rerank:
 
     depth: int = 10
     evidence_weight: float = 0.6
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict a search to some documents, a publication, or an inclusive ISO date range."""
-
-    doc_ids: tuple[str, ...] = ()
-    publication: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-
-    def is_empty(self) -> bool:
-        return not (self.doc_ids or self.publication or self.date_from or self.date_to)
+    missing_name: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -108,6 +98,7 @@ class Searcher:
         if scope and (filters is None or filters.is_empty()):
             resolved = resolve_scope(query.simplified, self.index.documents, self.rank_documents)
             if resolved is not None:
+                # The issue named, the rest of the question is what its passages must answer.
                 rest = query if resolved[1] == query.simplified else self.analyse(resolved[1])
                 return self._scoped(resolved[0], rest, k, mode)
         return self._search(query, k, mode, filters)
@@ -124,20 +115,37 @@ class Searcher:
     def _scoped(self, scope: Scope, query: Query, k: int, mode: str) -> SearchResult:
         if not scope.doc_ids:  # the question is about an issue the library does not hold
             return SearchResult([], query, None, scope)
-        return replace(self._search(query, k, mode, Filters(doc_ids=scope.doc_ids)), scope=scope)
+        # 责任编辑是谁, 印了多少份 … of a named issue: its masthead and footer answer, not its body.
+        first = ISSUE_KINDS if asks_about_issue(query.simplified) else ()
+        return replace(self._search(query, k, mode, Filters(doc_ids=scope.doc_ids), first), scope=scope)
 
-    def _search(self, query: Query, k: int, mode: str, filters: Filters | None) -> SearchResult:
-        allowed = self._allowed(filters) if filters and not filters.is_empty() else None
+    def _search(
+        self, query: Query, k: int, mode: str, filters: Filters | None, first: tuple[str, ...] = ()
+    ) -> SearchResult:
+        """The search itself; passages of the ``first`` kinds go before the rest, in their own order."""
+        allowed = allowed_rows(self.index, filters) if filters and not filters.is_empty() else None
         if allowed is not None and len(allowed) == 0:
             return SearchResult([], query, None)
         vector, dense, keyword = self._legs(query, mode, max(k, self.depth), allowed)
         fused = {"dense": dense, "bm25": keyword}.get(mode) or fuse_rankings(dense, keyword, self._fusion(query))
+        fused = self._kinds_first(fused, first)
         reranks = mode == "hybrid" and vector is not None and self.rerank.depth > 1
         judged_depth = max(self.rerank.depth if reranks else 0, min(k, ANSWER_DEPTH))
-        judged = self._judge([row for row, _ in fused[:judged_depth]], query, vector, dict(dense))
+        rows = [row for row, _ in fused[:judged_depth]]
+        # Only the masthead and footer may answer a question about the issue itself (its date, editor).
+        rows = [row for row in rows if self.index.passages[row].kind in first] or rows if first else rows
+        judged = self._judge(rows, query, vector, dict(dense))
         if reranks:
-            fused = self._by_best_sentence(fused, judged)
+            fused = self._kinds_first(self._by_best_sentence(fused, judged, query), first)
         return SearchResult(self._hits(fused[:k], dense, keyword, judged), query, vector)
+
+    def _kinds_first(self, fused: Ranking, kinds: tuple[str, ...]) -> Ranking:
+        if not kinds:
+            return fused
+        kind_of = [self.index.passages[row].kind in kinds for row, _ in fused]
+        return [f for f, k in zip(fused, kind_of, strict=True) if k] + [
+            f for f, k in zip(fused, kind_of, strict=True) if not k
+        ]
 
     def _legs(
         self, query: Query, mode: str, depth: int, allowed: np.ndarray | None
@@ -178,22 +186,35 @@ class Searcher:
             for row, p in zip(rows, passages, strict=True)
         }
 
-    def _by_best_sentence(self, fused: Ranking, judged: dict[int, tuple[SentenceEvidence, ...]]) -> Ranking:
-        """Re-rank the best few passages by their fused score and the evidence of their best sentence.
+    def _by_best_sentence(
+        self, fused: Ranking, judged: dict[int, tuple[SentenceEvidence, ...]], query: Query
+    ) -> Ranking:
+        """Re-rank the best few passages by their fused score and the evidence of their best sentence,
+        less ``Rerank.missing_name`` for each place the question names that neither the passage nor its
+        document's title holds (深圳's angel fund is no answer about 广州's).
 
         Scores stay in the fused range of those passages, so they still fall with the rank.
         """
         top = fused[: self.rerank.depth]
         if len(top) < 2:
             return fused
-        evidence = [best_evidence(judged[row]) for row, _ in top]
+        evidence = [best_evidence(judged.get(row, ())) for row, _ in top]
         weight = self.rerank.evidence_weight
         mixed = [
-            (1 - weight) * f + weight * e for f, e in zip(min_max([f for _, f in top]), min_max(evidence), strict=True)
+            (1 - weight) * f + weight * e - self.rerank.missing_name * self._missing_names(row, query)
+            for (row, _), f, e in zip(top, min_max([f for _, f in top]), min_max(evidence), strict=True)
         ]
         low, high = top[-1][1], top[0][1]
         order = sorted(range(len(top)), key=lambda i: -mixed[i])
         return [(top[i][0], low + (high - low) * mixed[i]) for i in order] + fused[len(top) :]
+
+    def _missing_names(self, row: int, query: Query) -> int:
+        if not query.names:
+            return 0
+        passage = self.index.passages[row]
+        document = self.index.documents.get(passage.doc_id)
+        held = normalize(passage.text + (document.title if document else ""))
+        return sum(name not in held for name in query.names)
 
     def _hits(
         self, fused: Ranking, dense: Ranking, keyword: Ranking, judged: dict[int, tuple[SentenceEvidence, ...]]
@@ -206,15 +227,3 @@ class Searcher:
             b_rank, b_score = keyword_at.get(row, (None, None))
             hits.append(Hit(self.index.passages[row], rank, score, d_rank, d_score, b_rank, b_score, judged.get(row)))
         return hits
-
-    def _allowed(self, filters: Filters) -> np.ndarray:
-        docs = self.index.documents
-        keep = {
-            doc_id
-            for doc_id, doc in docs.items()
-            if (not filters.doc_ids or doc_id in filters.doc_ids)
-            and (not filters.publication or doc.publication == filters.publication)
-            and (not filters.date_from or (doc.date or "") >= filters.date_from)
-            and (not filters.date_to or (doc.date or "9999") <= filters.date_to)
-        }
-        return np.array([i for i, p in enumerate(self.index.passages) if p.doc_id in keep], dtype=np.int64)

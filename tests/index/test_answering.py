@@ -70,6 +70,15 @@ def test_a_chinese_question_abstains_when_a_place_it_names_is_missing():
     assert is_off_topic(result("上海的天使母基金规模多大？", [hit(FUND, 1)]), POLICY)
 
 
+def test_a_year_or_tranche_stated_nowhere_abstains_though_the_rest_matches():
+    tranche = "广州天使母基金首期规模100亿元，2024年设立。"
+    assert not is_off_topic(result("广州天使母基金首期规模多大？", [hit(tranche, 1)]), POLICY)
+    assert not is_off_topic(result("广州天使母基金第一期规模多大？", [hit(tranche, 1)]), POLICY)
+    assert is_off_topic(result("广州天使母基金第二期规模多大？", [hit(tranche, 1)]), POLICY)
+    assert not is_off_topic(result("广州天使母基金2024年设立时规模多大？", [hit(tranche, 1)]), POLICY)
+    assert is_off_topic(result("广州天使母基金2025年规模多大？", [hit(tranche, 1)]), POLICY)
+
+
 def test_a_chinese_question_abstains_when_too_little_of_its_wording_is_found():
     # None of 产业园区, 租金 is in the passage: coverage 0 < 0.3.
     assert is_off_topic(result("产业园区租金是多少？", [hit(FUND, 1)]), POLICY)

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from index.query import Query, analyse
+from index.query import Query, analyse, details
 from text.terms import Analyzer
 
 ANALYZER = Analyzer()
@@ -56,3 +56,15 @@ def test_the_query_is_frozen():
     assert isinstance(query, Query)
     with pytest.raises(dataclasses.FrozenInstanceError):
         query.text = "另一个问题"  # type: ignore[misc]
+
+
+def test_years_and_tranches_are_details_in_every_form_a_passage_may_write():
+    assert details("深圳低空经济产业基金第二期的规模是多少？") == (("二期", "2期"),)
+    assert details("广州低空经济产业基金首期到位了多少资金？") == (("首期", "一期", "1期"),)
+    assert details("2023年杭州数据交易所成交了多少？2023年呢？") == (("2023",),)
+
+
+def test_an_issue_number_or_a_that_issue_is_no_detail():
+    assert details("领导学刊第7期的责任编辑是谁？") == ()
+    assert details("谈数字经济的那一期印了多少份？") == ()
+    assert details("深圳20个项目") == ()

@@ -60,6 +60,18 @@ def test_a_cumulative_number_the_library_lacks_is_an_empty_scope():
     assert scope is not None and scope.doc_ids == () and "总第150期" in scope.reason
 
 
+def test_an_issue_named_with_its_publication_or_year_that_the_library_lacks_is_an_empty_scope():
+    for question in ("决策参考2024年第5期印了多少份？", "领导学刊第12期的责任编辑是谁？", "2024年第6期讲了什么？"):
+        scope = explicit_scope(question, LIBRARY)
+        assert scope is not None and scope.doc_ids == (), question
+        assert "第" in scope.reason and "期" in scope.reason
+
+
+def test_a_year_before_an_issue_number_narrows_to_that_year():
+    scope = explicit_scope("2025年第6期的责任编辑是谁？", LIBRARY)
+    assert scope is not None and scope.doc_ids == ("jc-06", "lx-06") and "2025年" in scope.reason
+
+
 def test_a_publication_holding_every_document_is_no_scope():
     assert explicit_scope("领导学刊的主办单位是谁？", {k: v for k, v in LIBRARY.items() if k.startswith("lx")}) is None
 
