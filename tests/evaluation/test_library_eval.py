@@ -44,12 +44,12 @@ def embedder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CountingEmbedde
     return fake
 
 
-def run_library_eval(tmp_path: Path, work: str, sizes: str = "0,10") -> Path:
+def run_library_eval(tmp_path: Path, work: str, sizes: str = "0,10", briefings: str = "library") -> Path:
     asked = write_set(tmp_path / "tiny.jsonl", ASKED)
     offtopic = write_set(tmp_path / "off.jsonl", UNANSWERABLE)
     out = tmp_path / "report"
     args = ["library-eval", "--sizes", sizes, "-q", str(asked), "-q", str(offtopic), "-w", str(tmp_path / work)]
-    result = CliRunner().invoke(app, [*args, "-o", str(out)], terminal_width=200)
+    result = CliRunner().invoke(app, [*args, "-b", briefings, "-o", str(out)], terminal_width=200)
     assert result.exit_code == 0, result.output
     return out
 
@@ -69,8 +69,16 @@ def test_library_eval_writes_the_reports_with_a_row_per_size_and_mode(tmp_path, 
     assert set(tiny["modes"]) == set(MODES) and tiny["answers"]["answerable"] == 2
     off = report["sizes"][1]["sets"]["off"]
     assert off["modes"] == {} and off["answers"]["unanswerable"] == 1
-    assert (tmp_path / "work" / "index-10" / "index" / "CURRENT").is_file()
-    assert not list((tmp_path / "work" / "library-0").glob("distractors"))
+    assert (tmp_path / "work" / "library" / "index-10" / "index" / "CURRENT").is_file()
+    assert not list((tmp_path / "work" / "library" / "library-0").glob("distractors"))
+
+
+def test_the_bundled_briefing_alone_among_the_distractors(tmp_path, embedder):
+    out = run_library_eval(tmp_path, "work", "0,10", "bundled")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [(s["size"], s["documents"]) for s in report["sizes"]] == [(0, 1), (10, 11)]
+    briefings = tmp_path / "work" / "bundled" / "library-10" / "briefings"
+    assert [p.name for p in briefings.iterdir()] == ["lingdao-xuekan-2025-06.txt"]
 
 
 def test_a_second_run_embeds_nothing(tmp_path, embedder):
