@@ -16,11 +16,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from text.cjk import HAN, has_chinese
 
-_WORD = re.compile(r"[a-z][a-z'\-]*|\d+")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+")
+_WORD = re.compile(r"[a-z][a-z'\-&]*|\d+[a-z]?")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-&]*|\d+[A-Za-z]?")
 _PAREN = re.compile(rf"\([^)]*\)|\[[^\]]*\]|\b[\w|]*[{HAN}]\S*")
 # Glosses that describe usage instead of meaning.
 _SKIP = re.compile(r"^(cl:|variant of|old variant|surname|abbr\.|see |used in|also written|also pr\.|classifier)")
@@ -62,7 +63,18 @@ def glossary() -> dict[str, tuple[str, ...]]:
         if key not in words:
             shortest = min(map(len, heads))
             words[key] = [h for h in heads if len(h) <= shortest + 1]
-    return {key: tuple(heads) for key, heads in words.items()}
+    glossed = {key: tuple(heads) for key, heads in words.items()}
+    return glossed | _policy_terms()
+
+
+def _policy_terms() -> dict[str, tuple[str, ...]]:
+    """text/data/english_terms.txt: acronyms and policy words CC-CEDICT glosses wrongly (AI as 哀)."""
+    terms = {}
+    for line in (Path(__file__).parent / "data" / "english_terms.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, chinese = line.split("\t")
+            terms[english.strip()] = tuple(chinese.split())
+    return terms
 
 
 def _keys(definition: str, proper: bool) -> tuple[str | None, str | None]:

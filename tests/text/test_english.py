@@ -13,7 +13,12 @@ def test_content_words_and_phrases_get_their_chinese_words():
     found = words_of("How big is Guangzhou's angel fund of funds?")
     assert "广州" in found["guangzhou"]
     assert "天使" in found["angel"]
-    assert "基金" in found["fund"]
+    assert "母基金" in found["fund of funds"]  # text/data/english_terms.txt, before CC-CEDICT's 款项
+
+
+def test_acronyms_of_policy_writing_are_translated_as_briefings_write_them():
+    found = words_of("What share of GDP does the core AI industry make? How many 5G stations?")
+    assert found["ai"][0] == "人工智能" and "地区生产总值" in found["gdp"] and "5G" in found["5g"]
 
 
 def test_question_words_and_grammar_are_not_translated():
