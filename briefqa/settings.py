@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by consecutive passages.")
     keyword_units: str = Field("words+chars", description="BM25 units: words, search, chars, bigrams, joined by +.")
     fusion: Literal["zscore", "rrf", "weighted"] = Field(
-        "weighted", description="How the legs are fused: weighted (min-max), zscore or rrf (docs/retrieval.md)."
+        "zscore", description="How the legs are fused: zscore, weighted (min-max) or rrf (docs/retrieval.md)."
     )
     rrf_k: float = Field(60.0, ge=0, description="RRF constant, when fusion=rrf.")
     dense_weight: float | None = Field(

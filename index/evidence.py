@@ -53,6 +53,15 @@ def coverage(text: str, terms: Sequence[str], parts: Sequence[Sequence[str]] | N
     return found / sum(map(len, terms))
 
 
+def missing_names(text: str, query: Query) -> int:
+    """How many of the places and organisations ``query`` names ``text`` lacks (an English name counts
+    as held in any of its Chinese forms)."""
+    held = normalize(text)
+    if not query.chinese:
+        return sum(t.name and not any(normalize(w) in held for w in t.chinese) for t in query.translations)
+    return sum(name not in held for name in query.names)
+
+
 def sentence_evidence(text: str, terms: Sequence[str], cosine: float | None, shape: re.Pattern[str] | None) -> float:
     """Share of the question's ``terms`` in the sentence, plus how far its ``cosine`` to the
     question stands above 0.8, plus a bonus when it holds what the question asks for (a date,

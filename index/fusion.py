@@ -9,7 +9,7 @@ Ranking = list[tuple[int, float]]  # (row, score), best first
 
 FUSIONS = ("zscore", "weighted", "rrf")
 # (dense weight, cross-language dense weight) each method was tuned with (docs/retrieval.md).
-TUNED_WEIGHTS = {"zscore": (0.6, 0.5), "weighted": (0.7, 0.6), "rrf": (0.7, 0.6)}
+TUNED_WEIGHTS = {"zscore": (0.7, 0.5), "weighted": (0.7, 0.6), "rrf": (0.7, 0.6)}
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,10 @@ class FusionSettings:
     replaces ``dense_weight`` for questions with no Chinese, whose dense match crosses languages
     and is weaker (docs/retrieval.md)."""
 
-    method: str = "weighted"
+    method: str = "zscore"
     rrf_k: float = 60.0
     dense_weight: float = 0.7
-    crosslingual_dense_weight: float = 0.6
+    crosslingual_dense_weight: float = 0.5
 
 
 def tuned_fusion(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.embedding import Embedder, submit_queries
-from index.evidence import ANSWER_DEPTH, SentenceEvidence, best_evidence, passage_evidence
+from index.evidence import ANSWER_DEPTH, SentenceEvidence, best_evidence, missing_names, passage_evidence
 from index.filters import Filters, allowed_rows
 from index.fusion import FusionSettings, Ranking, fuse_rankings, min_max
 from index.passage_index import PassageIndex
@@ -15,7 +15,6 @@ from index.query import Query, analyse
 from index.scope import ISSUE_KINDS, Scope, asks_about_issue, resolve_scope
 from index.sentence_vectors import SentenceVectors
 from ingest.documents import Passage
-from text.normalize import normalize
 from text.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
@@ -45,6 +44,7 @@ class Hit:
     bm25_rank: int | None
     bm25_score: float | None
     sentences: tuple[SentenceEvidence, ...] | None = None
+    missing_names: int = 0  # places the question names that neither it, its section nor its document's title holds
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class Searcher:
         judged = self._judge(rows, query, vector, dict(dense))
         if reranks:
             fused = self._kinds_first(self._by_best_sentence(fused, judged, query), first)
-        return SearchResult(self._hits(fused[:k], dense, keyword, judged), query, vector)
+        return SearchResult(self._hits(fused[:k], dense, keyword, judged, query), query, vector)
 
     def _kinds_first(self, fused: Ranking, kinds: tuple[str, ...]) -> Ranking:
         if not kinds:
@@ -190,8 +190,8 @@ class Searcher:
         self, fused: Ranking, judged: dict[int, tuple[SentenceEvidence, ...]], query: Query
     ) -> Ranking:
         """Re-rank the best few passages by their fused score and the evidence of their best sentence,
-        less ``Rerank.missing_name`` for each place the question names that neither the passage nor its
-        document's title holds (深圳's angel fund is no answer about 广州's).
+        less ``Rerank.missing_name`` for each place the question names that neither the passage, its
+        section nor its document's title holds (深圳's angel fund is no answer about 广州's).
 
         Scores stay in the fused range of those passages, so they still fall with the rank.
         """
@@ -209,21 +209,26 @@ class Searcher:
         return [(top[i][0], low + (high - low) * mixed[i]) for i in order] + fused[len(top) :]
 
     def _missing_names(self, row: int, query: Query) -> int:
-        if not query.names:
-            return 0
         passage = self.index.passages[row]
         document = self.index.documents.get(passage.doc_id)
-        held = normalize(passage.text + (document.title if document else ""))
-        return sum(name not in held for name in query.names)
+        context = (passage.section or "", document.title if document else "")
+        return missing_names(" ".join((passage.text, *context)), query)
 
     def _hits(
-        self, fused: Ranking, dense: Ranking, keyword: Ranking, judged: dict[int, tuple[SentenceEvidence, ...]]
+        self,
+        fused: Ranking,
+        dense: Ranking,
+        keyword: Ranking,
+        judged: dict[int, tuple[SentenceEvidence, ...]],
+        query: Query,
     ) -> list[Hit]:
+        """The ranked passages with each leg's rank and score; the first knows which names it lacks."""
         dense_at = {row: (rank + 1, score) for rank, (row, score) in enumerate(dense)}
         keyword_at = {row: (rank + 1, score) for rank, (row, score) in enumerate(keyword)}
         hits = []
         for rank, (row, score) in enumerate(fused, start=1):
             d_rank, d_score = dense_at.get(row, (None, None))
             b_rank, b_score = keyword_at.get(row, (None, None))
-            hits.append(Hit(self.index.passages[row], rank, score, d_rank, d_score, b_rank, b_score, judged.get(row)))
+            passage, missing = self.index.passages[row], self._missing_names(row, query) if rank == 1 else 0
+            hits.append(Hit(passage, rank, score, d_rank, d_score, b_rank, b_score, judged.get(row), missing))
         return hits

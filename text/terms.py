@@ -16,6 +16,7 @@ jieba.setLogLevel(logging.WARNING)
 UNITS = ("words", "search", "chars", "bigrams")
 
 
+@lru_cache(maxsize=8)
 def _word_list(name: str) -> frozenset[str]:
     lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
     return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
@@ -86,7 +87,8 @@ class Analyzer:
         Person names (nr) are left out: jieba tags too many ordinary phrases as names.
         """
         tagged = _tagger(self.user_dict).lcut(normalize(text), HMM=False)
-        return [w for w, tag in tagged if tag in ("ns", "nt") and len(w) > 1]
+        generic = _word_list("generic_places.txt")  # 城市, 湖区: tagged as places, naming none
+        return [w for w, tag in tagged if tag in ("ns", "nt") and len(w) > 1 and w not in generic]
 
     def parts_of(self, term: str) -> list[str]:
         """The term and its meaningful parts (jieba search mode, two characters or more)."""

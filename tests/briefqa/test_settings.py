@@ -68,7 +68,7 @@ def test_a_bad_setting_stops_a_command_with_one_line(monkeypatch: pytest.MonkeyP
     assert "setting BRIEFQA_FUSION" in result.output and "'rrf' or 'weighted'" in result.output
 
 
-@pytest.mark.parametrize(("fusion", "weights"), [("zscore", (0.6, 0.5)), ("weighted", (0.7, 0.6)), ("rrf", (0.7, 0.6))])
+@pytest.mark.parametrize(("fusion", "weights"), [("zscore", (0.7, 0.5)), ("weighted", (0.7, 0.6)), ("rrf", (0.7, 0.6))])
 def test_the_fusion_setting_selects_the_searchers_fusion_and_its_tuned_weights(
     fusion: str, weights: tuple, fake_embedder
 ):
@@ -81,5 +81,5 @@ def test_the_fusion_setting_selects_the_searchers_fusion_and_its_tuned_weights(
     )
 
 
-def test_the_default_fusion_is_still_weighted_until_zscore_is_measured_on_the_public_sets():
-    assert Settings().fusion == "weighted"
+def test_the_default_fusion_is_zscore_as_measured_on_the_library_and_cmrc_sets():
+    assert Settings().fusion == "zscore"

@@ -53,7 +53,7 @@ def test_z_scores_standardise_and_all_equal_is_zero():
 
 def test_zscore_fusion_keeps_a_sure_keyword_leg_over_a_flat_dense_one():
     # The footer example: BM25 is sure of row 9 (9.4 against 4.9 next), dense cosines are flat.
-    dense = [(1, 0.70), (2, 0.64), (9, 0.62)] + [(10 + i, 0.61 - 0.002 * i) for i in range(47)]
+    dense = [(1, 0.70), (2, 0.66), (9, 0.65)] + [(10 + i, 0.64 - 0.002 * i) for i in range(47)]
     keyword = [(9, 9.4), (1, 4.9)] + [(100 + i, 4.5 - 0.03 * i) for i in range(48)]
     assert fuse_rankings(dense, keyword, FusionSettings("weighted", dense_weight=0.7))[0][0] == 1
     assert fuse_rankings(dense, keyword, tuned_fusion("zscore"))[0][0] == 9
@@ -65,7 +65,7 @@ def test_zscore_fusion_counts_a_row_one_leg_missed_at_that_legs_lowest():
 
 
 def test_tuned_fusion_gives_each_method_its_weights_unless_told():
-    assert tuned_fusion("zscore") == FusionSettings("zscore", 60.0, 0.6, 0.5)
+    assert tuned_fusion("zscore") == FusionSettings("zscore", 60.0, 0.7, 0.5) == FusionSettings()
     assert tuned_fusion("weighted") == FusionSettings("weighted", 60.0, 0.7, 0.6)
     assert tuned_fusion("rrf", 10.0, 0.55, 0.4) == FusionSettings("rrf", 10.0, 0.55, 0.4)
     with pytest.raises(ValueError, match="zscore"):
