@@ -1,4 +1,5 @@
-"""Benchmarks: bench (every figure of the performance issue), load-swap (hot swap under load)."""
+"""Benchmarks: bench (every figure of the performance issue), load-swap (hot swap under load),
+milvus-replicas (replicas on one Milvus across a switch)."""
 
 from __future__ import annotations
 
@@ -41,12 +42,19 @@ def bench(
         bool, typer.Option("--no-peer", help="Skip txtai (and installing it into var/bench-venv).")
     ] = False,
     no_backends: Annotated[bool, typer.Option("--no-backends", help="Skip the per-backend processes.")] = False,
+    no_milvus: Annotated[
+        bool, typer.Option("--no-milvus", help="Skip the milvus backend beside the local one.")
+    ] = False,
+    milvus_only: Annotated[
+        bool, typer.Option("--milvus-only", help="Only the milvus backend beside the local one, at --sizes up to 100k.")
+    ] = False,
     quick: Annotated[bool, typer.Option("--quick", "-q", help="Small sizes: a smoke run in a few minutes.")] = False,
 ) -> None:
     """Measure every figure of the performance issue in one run: print a table, write the JSON.
 
     Sections: encode floor, ingest against the bare encode, jieba, /v1/ask over HTTP (one server
-    per set-up), retrieval alone at 1k-1M passages, each embedding backend in its own process, and
+    per set-up), retrieval alone at 1k-1M passages, the milvus backend's legs (latency, recall@10)
+    beside the local ones at up to 100k passages, each embedding backend in its own process, and
     txtai beside us. The 1M HNSW graph and txtai's environment are cached under var/.
 
     Examples:
@@ -54,12 +62,18 @@ def bench(
         briefqa bench
         briefqa bench --quick
         briefqa bench --servers torch-batching --no-peer --no-backends --sizes 1000
+        briefqa bench --milvus-only --sizes 10000,100000
     """
     counts = comma_numbers(sizes, "passage counts", "1000,10000")
-    options = BenchOptions(articles, counts, probe_sentences, _servers(servers), not no_peer, not no_backends)
+    options = BenchOptions(
+        articles, counts, probe_sentences, _servers(servers), not no_peer, not no_backends, milvus=not no_milvus
+    )
     from bench.corpus import BENCH_DIR
-    from bench.suite import main  # after the checks: it loads torch
+    from bench.suite import main, main_milvus  # after the checks: they load torch
 
+    if milvus_only:
+        main_milvus(options, out or BENCH_DIR / "milvus_scale.json")
+        return
     main(options.quick() if quick else options, out or BENCH_DIR / "results.json")
 
 
@@ -81,4 +95,28 @@ def load_swap(
     from bench.load_swap import run_and_print
 
     if not run_and_print(seconds, clients, swap_every):
+        raise typer.Exit(1)
+
+
+def milvus_replicas(
+    replicas: Annotated[int, typer.Option("--replicas", "-r", min=1, help="briefqa serve processes.")] = 3,
+    clients: Annotated[int, typer.Option("--clients", "-c", min=1, help="Closed-loop clients.")] = 16,
+    seconds: Annotated[float, typer.Option("--seconds", "-t", help="How long the clients ask.")] = 30,
+) -> None:
+    """Replicas on one Milvus Lite server: identical answers, a switch served by all, clients across it.
+
+    Starts a `milvus-lite server`, ingests the briefing, starts the replicas (the real model), asks
+    each the briefing set, then uploads a document through one while the clients ask all of them.
+    Passes (exit status 0) when the replicas answered identically, all served the upload within
+    5 s, no request failed and every response equals its version's reference; writes
+    var/bench/milvus_replicas.json.
+
+    Examples:
+
+        briefqa milvus-replicas
+        briefqa milvus-replicas --replicas 2 --clients 4 --seconds 10
+    """
+    from bench.milvus_replicas import run_and_print
+
+    if not run_and_print(replicas, clients, seconds):
         raise typer.Exit(1)

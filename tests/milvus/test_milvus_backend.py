@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bench.lite_server import LiteServer
 from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
 from index.search import Filters
 from tests.fakes import HashingEmbedder
 from tests.helpers import BRIEFING, settings_for
 from tests.integration.test_briefing import FIRST_PLACE
-from tests.milvus.lite import LiteServer
 
 pytestmark = pytest.mark.milvus
 QUESTIONS = [*FIRST_PLACE, "广州产投基金规模多大？", "How big is the angel fund?", "未来产业"]

@@ -1,0 +1,128 @@
+"""An ingest into Milvus SIGKILLed at random points (a real process, a real Milvus Lite server): the
+alias keeps serving the previous version, and the next ingest completes and removes the leftover."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.lite_server import LiteServer
+from briefqa.runtime import make_builder, make_searcher
+from briefqa.settings import PROJECT_ROOT
+from tests.fakes import HashingEmbedder
+from tests.helpers import LIBRARY
+from tests.milvus.test_milvus_backend import milvus_settings
+
+pytestmark = [pytest.mark.milvus, pytest.mark.slow]
+KILLS = 10
+
+# Builds its builder, says "ready", waits for a line on stdin, syncs the corpus, says "done VERSION".
+INGEST = """
+import sys
+from pathlib import Path
+from briefqa.runtime import make_builder
+from tests.fakes import HashingEmbedder
+from tests.helpers import settings_for
+settings = settings_for(Path(sys.argv[1]), backend="milvus", milvus_uri=sys.argv[2], milvus_timeout_s=30.0)
+builder = make_builder(settings, HashingEmbedder())
+print("ready", flush=True)
+sys.stdin.readline()
+print("done", builder.sync([Path(p) for p in sys.argv[3:]]).version, flush=True)
+"""
+
+
+def _edition(corpus: Path, n: int) -> None:
+    text = f"动态简报 第{n}版\n\n广州发布低空经济发展实施方案（第{n}次修订），支持无人机物流试点。\n"
+    (corpus / "动态简报.txt").write_text(text, encoding="utf-8")
+
+
+class _Ingest:
+    """One ingest process, spawned ahead (imports take seconds) and started on ``go``."""
+
+    def __init__(self, data_dir: Path, uri: str, corpus: list[Path]) -> None:
+        command = [sys.executable, "-c", INGEST, str(data_dir), uri, *map(str, corpus)]
+        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+        self.process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None and self.process.stdout.readline().strip() == "ready"
+
+    def go(self) -> float:
+        assert self.process.stdin is not None
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        return time.monotonic()
+
+    def finish(self) -> str:
+        assert self.process.stdout is not None
+        said = self.process.stdout.readline().split()
+        assert self.process.wait(timeout=300) == 0 and said[0] == "done", said
+        return said[1]
+
+
+def _alias_moves(backend, stop: threading.Event, moves: list[float]) -> None:
+    first = backend.current_version()
+    while not stop.wait(0.02):
+        if backend.current_version() != first:
+            moves.append(time.monotonic())
+            return
+
+
+def _assert_serves_edition(settings, builder, n: int) -> None:
+    index = builder.current()
+    assert index is not None
+    hits = make_searcher(settings, index, HashingEmbedder()).search(f"第{n}次修订", k=3).hits
+    assert hits and f"（第{n}次修订）" in hits[0].passage.text, n
+
+
+def test_an_ingest_killed_anywhere_leaves_the_alias_and_the_next_ingest_cleans_up(
+    milvus: LiteServer, tmp_path: Path
+) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    corpus = [*LIBRARY, corpus_dir]
+    settings = milvus_settings(tmp_path / "data", milvus)
+    builder = make_builder(settings, HashingEmbedder())
+    backend = builder.backend
+    _edition(corpus_dir, 0)
+    builder.sync(corpus)
+    # One uninterrupted ingest, timed to where the alias moves: the kills fall before that point.
+    _edition(corpus_dir, 1)
+    ingest, moves, stop = _Ingest(tmp_path / "data", milvus.uri, corpus), [], threading.Event()
+    watcher = threading.Thread(target=_alias_moves, args=(backend, stop, moves))
+    watcher.start()
+    began = ingest.go()
+    served = ingest.finish()
+    stop.set()
+    watcher.join()
+    to_switch = moves[0] - began
+    rng = random.Random(16)
+    delays = sorted(rng.uniform(0.0, 0.9 * to_switch) for _ in range(KILLS))
+    client = backend.client  # type: ignore[attr-defined]
+    leftovers_seen = 0
+    for n, delay in enumerate(delays, start=2):
+        _edition(corpus_dir, n)
+        victim = _Ingest(tmp_path / "data", milvus.uri, corpus)
+        victim.go()
+        time.sleep(delay)
+        victim.process.send_signal(signal.SIGKILL)
+        assert victim.process.wait(timeout=30) == -signal.SIGKILL
+        assert backend.current_version() == served, f"killed after {delay:.2f} s: the alias moved"
+        _assert_serves_edition(settings, builder, n - 1)
+        complete = set(backend.list_versions())
+        leftovers = [c for c in client.list_collections(timeout=10) if c.removeprefix("briefqa_")[:7] not in complete]
+        leftovers_seen += bool(leftovers)
+        report = builder.sync(corpus)  # the next ingest
+        assert report.version is not None and backend.current_version() == report.version
+        served = report.version
+        complete = set(backend.list_versions())
+        assert all(c.removeprefix("briefqa_")[:7] in complete for c in client.list_collections(timeout=10))
+        _assert_serves_edition(settings, builder, n)
+    assert leftovers_seen >= KILLS // 2  # most kills fell mid-write, not before the first collection
+    print(f"to the switch {to_switch:.2f} s; kills at {[round(d, 2) for d in delays]} s; leftovers {leftovers_seen}")
