@@ -1,5 +1,5 @@
 """Benchmarks: bench (every figure of the performance issue), load-swap (hot swap under load),
-milvus-replicas (replicas on one Milvus across a switch)."""
+milvus-replicas (replicas on one Milvus across a switch), milvus-parity (both backends' retrieval)."""
 
 from __future__ import annotations
 
@@ -119,4 +119,33 @@ def milvus_replicas(
     from bench.milvus_replicas import run_and_print
 
     if not run_and_print(replicas, clients, seconds):
+        raise typer.Exit(1)
+
+
+def milvus_parity(
+    sets: Annotated[
+        str, typer.Option("--sets", help="Question sets, joined by commas: briefing, cmrc.")
+    ] = "briefing,cmrc",
+) -> None:
+    """Both backends' retrieval in one run on the same vectors: hit@1 and MRR@10 of each, and the difference.
+
+    The briefing set over data/briefings ingested into a local folder and into a milvus-lite
+    server; the CMRC sentence set (var/bench/cmrc-sentences, `briefqa cmrc` builds it) indexed in
+    memory and written to the same server. Vectors come from the evaluation cache, so the second
+    backend embeds nothing. Passes (exit status 0) when hybrid hit@1 differs by at most 1 point;
+    writes var/bench/milvus_parity.json.
+
+    Examples:
+
+        briefqa milvus-parity
+        briefqa milvus-parity --sets briefing
+    """
+    chosen = tuple(name.strip() for name in sets.split(",") if name.strip())
+    if not chosen or any(name not in ("briefing", "cmrc") for name in chosen):
+        fail(f"--sets {sets!r}: use briefing, cmrc or both, joined by a comma", 2)
+    from bench.milvus_parity import run_and_print
+    from cli.common import load_embedder, load_settings
+
+    settings = load_settings()
+    if not run_and_print(settings, load_embedder(settings), chosen):
         raise typer.Exit(1)

@@ -66,12 +66,15 @@ class _Ingest:
         return said[1]
 
 
-def _alias_moves(backend, stop: threading.Event, moves: list[float]) -> None:
-    first = backend.current_version()
-    while not stop.wait(0.02):
-        if backend.current_version() != first:
-            moves.append(time.monotonic())
-            return
+def _watch(backend, stop: threading.Event, seen: dict[str, float]) -> None:
+    """When the writer's first collection appears (``write``) and when the alias moves (``switch``)."""
+    client, served = backend.client, backend.current_version()
+    before = set(client.list_collections(timeout=10))
+    while not stop.wait(0.02) and "switch" not in seen:
+        if "write" not in seen and set(client.list_collections(timeout=10)) - before:
+            seen["write"] = time.monotonic()
+        if backend.current_version() != served:
+            seen["switch"] = time.monotonic()
 
 
 def _assert_serves_edition(settings, builder, n: int) -> None:
@@ -92,28 +95,35 @@ def test_an_ingest_killed_anywhere_leaves_the_alias_and_the_next_ingest_cleans_u
     backend = builder.backend
     _edition(corpus_dir, 0)
     builder.sync(corpus)
-    # One uninterrupted ingest, timed to where the alias moves: the kills fall before that point.
+    # One uninterrupted ingest, timed: reading and analysing, then writing collections, then the switch.
     _edition(corpus_dir, 1)
-    ingest, moves, stop = _Ingest(tmp_path / "data", milvus.uri, corpus), [], threading.Event()
-    watcher = threading.Thread(target=_alias_moves, args=(backend, stop, moves))
+    ingest, seen, stop = _Ingest(tmp_path / "data", milvus.uri, corpus), {}, threading.Event()
+    watcher = threading.Thread(target=_watch, args=(backend, stop, seen))
     watcher.start()
     began = ingest.go()
     served = ingest.finish()
     stop.set()
     watcher.join()
-    to_switch = moves[0] - began
+    to_write, to_switch = seen["write"] - began, seen["switch"] - began
+    # Random points before the switch: a few from the start (reading, analysing), most from the moment
+    # the first collection appears (writing), each within what that stage took in the timed run.
     rng = random.Random(16)
-    delays = sorted(rng.uniform(0.0, 0.9 * to_switch) for _ in range(KILLS))
+    points = [("start", rng.uniform(0.0, to_write)) for _ in range(3)]
+    points += [("write", rng.uniform(0.0, 0.7 * (to_switch - to_write))) for _ in range(KILLS - 3)]
     client = backend.client  # type: ignore[attr-defined]
     leftovers_seen = 0
-    for n, delay in enumerate(delays, start=2):
+    for n, (stage, delay) in enumerate(points, start=2):
         _edition(corpus_dir, n)
         victim = _Ingest(tmp_path / "data", milvus.uri, corpus)
+        before = set(client.list_collections(timeout=10))
         victim.go()
+        while stage == "write" and set(client.list_collections(timeout=10)) == before:
+            assert victim.process.poll() is None, "the ingest ended before writing anything"
+            time.sleep(0.02)
         time.sleep(delay)
         victim.process.send_signal(signal.SIGKILL)
         assert victim.process.wait(timeout=30) == -signal.SIGKILL
-        assert backend.current_version() == served, f"killed after {delay:.2f} s: the alias moved"
+        assert backend.current_version() == served, f"killed {delay:.2f} s after its {stage}: the alias moved"
         _assert_serves_edition(settings, builder, n - 1)
         complete = set(backend.list_versions())
         leftovers = [c for c in client.list_collections(timeout=10) if c.removeprefix("briefqa_")[:7] not in complete]
@@ -124,5 +134,6 @@ def test_an_ingest_killed_anywhere_leaves_the_alias_and_the_next_ingest_cleans_u
         complete = set(backend.list_versions())
         assert all(c.removeprefix("briefqa_")[:7] in complete for c in client.list_collections(timeout=10))
         _assert_serves_edition(settings, builder, n)
-    assert leftovers_seen >= KILLS // 2  # most kills fell mid-write, not before the first collection
-    print(f"to the switch {to_switch:.2f} s; kills at {[round(d, 2) for d in delays]} s; leftovers {leftovers_seen}")
+    print(f"write from {to_write:.2f} s, switch at {to_switch:.2f} s; kills {[(a, round(d, 2)) for a, d in points]}")
+    print(f"leftover collections found after {leftovers_seen} of {KILLS} kills, all removed by the next ingest")
+    assert leftovers_seen >= KILLS - 3  # every kill mid-write left a half-written version for the next ingest
