@@ -58,19 +58,11 @@ def milvus_at(
     sentences: list[str], workdir: Path,
 ) -> dict[str, Any]:  # fmt: skip
     """Both legs of both backends at ``size`` passages: latency, recall@10, and Milvus' costs."""
-    from index.backends.milvus.backend import MilvusBackend
-    from index.backends.milvus.client import MilvusConfig
-
     local = synthetic_index(size, real, units, sentences)
     server = LiteServer(workdir / f"milvus-{size}")
     server.start()
     try:
-        backend = MilvusBackend(MilvusConfig(server.uri, timeout=600.0))  # Lite's first keyword search is slow
-        say(f"  milvus {size:,}: writing")
-        _, write_s = timed(lambda: backend.write(local, Manifest(), keep=1))
-        stored = _bytes(server.data_dir)
-        say(f"  milvus {size:,}: loading")
-        remote, load_s = timed(lambda: backend.load(None, lambda manifest: None))
+        remote, costs = _through_milvus(local, server)
         first = {
             "dense": timed(lambda: remote.dense.search(queries[0], DEPTH))[1],
             "keyword": timed(lambda: remote.keyword.search(question_units[0], DEPTH))[1],
@@ -86,16 +78,34 @@ def milvus_at(
             "passages": size,
             "questions": len(queries),
             "real_vectors": min(size, len(real)),
-            "write_s": round(write_s, 1),
-            "load_s": round(load_s, 1),
+            **costs,
             "first_query_s": {leg: round(s, 2) for leg, s in first.items()},
-            "bytes_on_disk_per_passage": round(stored / size),
             "text_bytes_per_passage": round(sum(len(p.text.encode()) for p in local.passages) / size),
             "milvus_rss_mb": server.rss_mb(),
             **legs,
         }
     finally:
         server.stop()
+
+
+def _through_milvus(local: PassageIndex, server: LiteServer) -> tuple[PassageIndex, dict[str, Any]]:
+    """``local`` written through ``MilvusBackend`` and loaded back as a replica loads it; what that cost."""
+    from index.backends.milvus.backend import MilvusBackend
+    from index.backends.milvus.client import MilvusConfig
+
+    size = len(local.passages)
+    backend = MilvusBackend(MilvusConfig(server.uri, timeout=600.0))  # Lite's first keyword search is slow
+    say(f"  milvus {size:,}: writing")
+    _, write_s = timed(lambda: backend.write(local, Manifest(), keep=1))
+    stored = _bytes(server.data_dir)
+    say(f"  milvus {size:,}: loading")
+    remote, load_s = timed(lambda: backend.load(None, lambda manifest: None))
+    costs = {
+        "write_s": round(write_s, 1),
+        "load_s": round(load_s, 1),
+        "bytes_on_disk_per_passage": round(stored / size),
+    }
+    return remote, costs
 
 
 def _leg(local: Any, remote: Any, queries: list[Any], reference: list[list[int]]) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def ask_body(connection: http.client.HTTPConnection, question: str) -> dict[str,
         return {"error": repr(error)}
     ms = (time.perf_counter() - started) * 1000
     if response.status != 200:
-        return {"error": f"{response.status}: {raw[:200]!r}"}
+        return {"ms": ms, "error": f"{response.status}: {raw[:200]!r}"}
     body = json.loads(raw)
     body.pop("took_ms", None)
     return {"ms": ms, "body": body}
