@@ -16,6 +16,7 @@ reference is exact inner product (numpy, as FAISS flat) for dense and bm25s itse
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ def milvus_at(
     sentences: list[str], workdir: Path,
 ) -> dict[str, Any]:  # fmt: skip
     """Both legs of both backends at ``size`` passages: latency, recall@10, and Milvus' costs."""
+    load_before = os.getloadavg()[0]  # the machine is shared: say how busy it was
     local = synthetic_index(size, real, units, sentences)
     server = LiteServer(workdir / f"milvus-{size}")
     server.start()
@@ -82,6 +84,7 @@ def milvus_at(
             "first_query_s": {leg: round(s, 2) for leg, s in first.items()},
             "text_bytes_per_passage": round(sum(len(p.text.encode()) for p in local.passages) / size),
             "milvus_rss_mb": server.rss_mb(),
+            "load_average_1min": {"before": round(load_before, 1), "after": round(os.getloadavg()[0], 1)},
             **legs,
         }
     finally:
