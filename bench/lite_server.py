@@ -60,6 +60,13 @@ class LiteServer:
             self.process.wait(timeout=30)
             self.process = None
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an OOM kill would end it."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+            self.process = None
+
     def rss_mb(self) -> float:
         """The server's resident memory now (0 when it is not running)."""
         if self.process is None:

@@ -1,5 +1,6 @@
-"""An ingest into Milvus SIGKILLed at random points (a real process, a real Milvus Lite server): the
-alias keeps serving the previous version, and the next ingest completes and removes the leftover."""
+"""An ingest into Milvus SIGKILLed at random points (a real process, a real Milvus Lite server), and
+the Milvus server SIGKILLed mid-ingest: the alias keeps serving the previous version, and the next
+ingest completes and removes the leftover."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 from bench.lite_server import LiteServer
 from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import PROJECT_ROOT
+from index.errors import BackendUnavailableError
 from tests.fakes import HashingEmbedder
 from tests.helpers import LIBRARY
 from tests.milvus.test_milvus_backend import milvus_settings
@@ -29,6 +31,7 @@ INGEST = """
 import sys
 from pathlib import Path
 from briefqa.runtime import make_builder
+from index.errors import BackendUnavailableError
 from tests.fakes import HashingEmbedder
 from tests.helpers import settings_for
 settings = settings_for(Path(sys.argv[1]), backend="milvus", milvus_uri=sys.argv[2], milvus_timeout_s=30.0)
@@ -137,3 +140,43 @@ def test_an_ingest_killed_anywhere_leaves_the_alias_and_the_next_ingest_cleans_u
     print(f"write from {to_write:.2f} s, switch at {to_switch:.2f} s; kills {[(a, round(d, 2)) for a, d in points]}")
     print(f"leftover collections found after {leftovers_seen} of {KILLS} kills, all removed by the next ingest")
     assert leftovers_seen >= KILLS - 3  # every kill mid-write left a half-written version for the next ingest
+
+
+def test_milvus_killed_mid_ingest_fails_it_cleanly_and_the_next_ingest_completes(
+    milvus: LiteServer, tmp_path: Path
+) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    corpus = [*LIBRARY, corpus_dir]
+    settings = milvus_settings(tmp_path / "data", milvus, milvus_timeout_s=5.0)
+    builder = make_builder(settings, HashingEmbedder())
+    _edition(corpus_dir, 1)
+    served = builder.sync(corpus).version
+    _edition(corpus_dir, 2)
+    client = builder.backend.client  # type: ignore[attr-defined]
+    before = set(client.list_collections(timeout=10))
+    failed: list[BaseException] = []
+    ingest = threading.Thread(target=lambda: _sync_catching(builder, corpus, failed))
+    ingest.start()
+    while set(client.list_collections(timeout=10)) == before:
+        assert ingest.is_alive(), "the ingest ended before writing anything"
+        time.sleep(0.02)
+    milvus.kill()
+    ingest.join(timeout=120)
+    assert len(failed) == 1 and isinstance(failed[0], BackendUnavailableError), failed
+    assert "milvus" in str(failed[0])
+    milvus.start()
+    assert builder.backend.current_version() == served
+    _assert_serves_edition(settings, builder, 1)
+    report = builder.sync(corpus)
+    assert report.version is not None and builder.backend.current_version() == report.version
+    complete = set(builder.backend.list_versions())
+    assert all(c.removeprefix("briefqa_")[:7] in complete for c in client.list_collections(timeout=10))
+    _assert_serves_edition(settings, builder, 2)
+
+
+def _sync_catching(builder, corpus: list[Path], failed: list[BaseException]) -> None:
+    try:
+        builder.sync(corpus)
+    except BaseException as err:  # the test asserts what it was
+        failed.append(err)
