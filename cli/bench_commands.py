@@ -12,6 +12,7 @@ from bench.options import SERVERS, BenchOptions
 from cli.common import comma_numbers, fail
 
 DEFAULTS = BenchOptions()
+_SIZES, _SERVERS = ",".join(map(str, DEFAULTS.sizes)), ",".join(DEFAULTS.servers)
 
 
 def _servers(text: str) -> tuple[str, ...]:
@@ -22,32 +23,27 @@ def _servers(text: str) -> tuple[str, ...]:
     return chosen
 
 
+_Out = Annotated[Path | None, typer.Option("--out", "-o", help="Where the JSON goes (default var/bench/results.json).")]
+_Articles = Annotated[int, typer.Option("--articles", "-a", help="CMRC articles to ingest and serve.")]
+_Sizes = Annotated[str, typer.Option("--sizes", "-s", help="Passage counts for retrieval alone, joined by commas.")]
+_ProbeSentences = Annotated[int, typer.Option("--probe-sentences", help="CMRC sentences for the backends and txtai.")]
+_Servers = Annotated[str, typer.Option("--servers", help="Server set-ups to drive over HTTP, joined by commas.")]
+_NoPeer = Annotated[bool, typer.Option("--no-peer", help="Skip txtai (and installing it into var/bench-venv).")]
+_MilvusOnly = Annotated[
+    bool, typer.Option("--milvus-only", help="Only the milvus backend beside the local one, at --sizes up to 100k.")
+]
+
+
 def bench(
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Where the JSON goes (default var/bench/results.json).")
-    ] = None,
-    articles: Annotated[
-        int, typer.Option("--articles", "-a", help="CMRC articles to ingest and serve.")
-    ] = DEFAULTS.articles,
-    sizes: Annotated[
-        str, typer.Option("--sizes", "-s", help="Passage counts for retrieval alone, joined by commas.")
-    ] = ",".join(map(str, DEFAULTS.sizes)),
-    probe_sentences: Annotated[
-        int, typer.Option("--probe-sentences", help="CMRC sentences for the backends and txtai.")
-    ] = DEFAULTS.probe_sentences,
-    servers: Annotated[
-        str, typer.Option("--servers", help="Server set-ups to drive over HTTP, joined by commas.")
-    ] = ",".join(DEFAULTS.servers),
-    no_peer: Annotated[
-        bool, typer.Option("--no-peer", help="Skip txtai (and installing it into var/bench-venv).")
-    ] = False,
+    out: _Out = None,
+    articles: _Articles = DEFAULTS.articles,
+    sizes: _Sizes = _SIZES,
+    probe_sentences: _ProbeSentences = DEFAULTS.probe_sentences,
+    servers: _Servers = _SERVERS,
+    no_peer: _NoPeer = False,
     no_backends: Annotated[bool, typer.Option("--no-backends", help="Skip the per-backend processes.")] = False,
-    no_milvus: Annotated[
-        bool, typer.Option("--no-milvus", help="Skip the milvus backend beside the local one.")
-    ] = False,
-    milvus_only: Annotated[
-        bool, typer.Option("--milvus-only", help="Only the milvus backend beside the local one, at --sizes up to 100k.")
-    ] = False,
+    no_milvus: Annotated[bool, typer.Option("--no-milvus", help="Skip the milvus backend beside local.")] = False,
+    milvus_only: _MilvusOnly = False,
     quick: Annotated[bool, typer.Option("--quick", "-q", help="Small sizes: a smoke run in a few minutes.")] = False,
 ) -> None:
     """Measure every figure of the performance issue in one run: print a table, write the JSON.
@@ -65,9 +61,8 @@ def bench(
         briefqa bench --milvus-only --sizes 10000,100000
     """
     counts = comma_numbers(sizes, "passage counts", "1000,10000")
-    options = BenchOptions(
-        articles, counts, probe_sentences, _servers(servers), not no_peer, not no_backends, milvus=not no_milvus
-    )
+    peers = (not no_peer, not no_backends)
+    options = BenchOptions(articles, counts, probe_sentences, _servers(servers), *peers, milvus=not no_milvus)
     from bench.corpus import BENCH_DIR
     from bench.suite import main, main_milvus  # after the checks: they load torch
 
