@@ -87,11 +87,16 @@ def _measure(ports: list[int], clients: int, seconds: float, uri: str) -> dict[s
     old = served_version(ports[0])
     alias = AliasWatch(uri)
     answers: list[dict[str, Any]] = []
-    load = threading.Thread(target=lambda: answers.extend(_drive(ports, questions, clients, seconds)))
+    stop = threading.Event()
+    load = threading.Thread(target=lambda: answers.extend(_drive(ports, questions, clients, stop)))
+    started = time.monotonic()
     load.start()
     time.sleep(seconds / 3)
     switch = _switch(ports, old)
+    time.sleep(max(0.0, started + seconds - time.monotonic(), seconds / 3))  # and a while on the new version
+    stop.set()
     load.join()
+    seconds = time.monotonic() - started
     alias.stop()
     after = {q: ask_body(connect(ports[0]), q)["body"] for q in questions}
     references = {old: before[ports[0]], switch["new_version"]: after}
@@ -148,15 +153,14 @@ def _served_at(port: int, old: str, deadline: float) -> float | None:
     return None
 
 
-def _drive(ports: list[int], questions: list[str], clients: int, seconds: float) -> list[dict[str, Any]]:
-    """Closed-loop clients, client n always on replica n mod len(ports) (as a sticky load balancer)."""
+def _drive(ports: list[int], questions: list[str], clients: int, stop: threading.Event) -> list[dict[str, Any]]:
+    """Closed-loop clients until ``stop``, client n always on replica n mod len(ports) (a sticky balancer)."""
     answers: list[dict[str, Any]] = []
-    stop_at = time.monotonic() + seconds
 
     def client(number: int) -> None:
         port = ports[number % len(ports)]
         connection, asked = connect(port), 0
-        while time.monotonic() < stop_at:
+        while not stop.is_set():
             question = questions[(number * 7 + asked) % len(questions)]
             answers.append({"port": port, "question": question, **ask_body(connection, question)})
             asked += 1
@@ -176,7 +180,7 @@ def _figures(
     per_replica = Counter(a["port"] for a in good)
     return {
         "clients": clients,
-        "duration_s": seconds,
+        "duration_s": round(seconds, 1),
         "requests": len(answers),
         "errors": len(errors),
         "error_examples": errors[:3],

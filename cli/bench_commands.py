@@ -73,7 +73,7 @@ def bench(
 
 
 def load_swap(
-    seconds: Annotated[float, typer.Option("--seconds", "-t", help="How long the clients ask.")] = 30,
+    seconds: Annotated[float, typer.Option("--seconds", "-t", help="How long the clients ask (at least).")] = 30,
     clients: Annotated[int, typer.Option("--clients", "-c", min=1, help="Closed-loop clients.")] = 16,
     swap_every: Annotated[float, typer.Option("--swap-every", help="Seconds between re-ingests.")] = 6,
 ) -> None:
@@ -96,12 +96,13 @@ def load_swap(
 def milvus_replicas(
     replicas: Annotated[int, typer.Option("--replicas", "-r", min=1, help="briefqa serve processes.")] = 3,
     clients: Annotated[int, typer.Option("--clients", "-c", min=1, help="Closed-loop clients.")] = 16,
-    seconds: Annotated[float, typer.Option("--seconds", "-t", help="How long the clients ask.")] = 30,
+    seconds: Annotated[float, typer.Option("--seconds", "-t", help="How long the clients ask (at least).")] = 30,
 ) -> None:
     """Replicas on one Milvus Lite server: identical answers, a switch served by all, clients across it.
 
     Starts a `milvus-lite server`, ingests the briefing, starts the replicas (the real model), asks
-    each the briefing set, then uploads a document through one while the clients ask all of them.
+    each the briefing set, then uploads a document through one while the clients ask all of them
+    (for --seconds, and at least a third of it after every replica serves the upload).
     Passes (exit status 0) when the replicas answered identically, all served the upload within
     5 s, no request failed and every response equals its version's reference; writes
     var/bench/milvus_replicas.json.
