@@ -73,7 +73,7 @@ def bench(
 
 
 def load_swap(
-    seconds: Annotated[float, typer.Option("--seconds", "-t", help="How long the clients ask (at least).")] = 30,
+    seconds: Annotated[float, typer.Option("--seconds", "-t", help="How long the clients ask.")] = 30,
     clients: Annotated[int, typer.Option("--clients", "-c", min=1, help="Closed-loop clients.")] = 16,
     swap_every: Annotated[float, typer.Option("--swap-every", help="Seconds between re-ingests.")] = 6,
 ) -> None:
