@@ -112,7 +112,7 @@ def milvus_replicas(
         briefqa milvus-replicas
         briefqa milvus-replicas --replicas 2 --clients 4 --seconds 10
     """
-    from bench.milvus_replicas import run_and_print
+    from bench.replica_report import run_and_print
 
     if not run_and_print(replicas, clients, seconds):
         raise typer.Exit(1)

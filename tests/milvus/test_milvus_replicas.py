@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.milvus_replicas import failures, run_replicas
+from bench.milvus_replicas import run_replicas
+from bench.replica_report import failures
 
 pytestmark = [pytest.mark.milvus, pytest.mark.slow]
 
