@@ -21,7 +21,8 @@ def run_and_print(replicas: int = 3, clients: int = 16, seconds: float = 30.0) -
         f"upload through one replica: HTTP {switch['upload_status']} in {switch['upload_s']} s "
         f"({switch['old_version']} -> {switch['new_version']}); every replica served it within "
         f"{switch['all_served_within_s']} s of the upload returning, "
-        f"{switch['all_served_within_s_of_alias_move']} s of the alias moving"
+        f"{switch['all_served_within_s_of_alias_move']} s of the alias moving "
+        f"(by replica, the uploading one first: {switch.get('served_s_after_alias_move_by_replica')})"
     )
     print(
         f"{result['clients']} clients over {result['duration_s']:.0f} s across the switch: "
