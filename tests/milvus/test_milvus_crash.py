@@ -80,6 +80,14 @@ def _watch(backend, stop: threading.Event, seen: dict[str, float]) -> None:
             seen["switch"] = time.monotonic()
 
 
+def _library(tmp_path: Path, milvus: LiteServer, **overrides: object):
+    """The library plus a folder for the changing edition, and a builder on ``milvus``."""
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    settings = milvus_settings(tmp_path / "data", milvus, **overrides)
+    return corpus_dir, [*LIBRARY, corpus_dir], settings, make_builder(settings, HashingEmbedder())
+
+
 def _assert_serves_edition(settings, builder, n: int) -> None:
     index = builder.current()
     assert index is not None
@@ -90,11 +98,7 @@ def _assert_serves_edition(settings, builder, n: int) -> None:
 def test_an_ingest_killed_anywhere_leaves_the_alias_and_the_next_ingest_cleans_up(
     milvus: LiteServer, tmp_path: Path
 ) -> None:
-    corpus_dir = tmp_path / "corpus"
-    corpus_dir.mkdir()
-    corpus = [*LIBRARY, corpus_dir]
-    settings = milvus_settings(tmp_path / "data", milvus)
-    builder = make_builder(settings, HashingEmbedder())
+    corpus_dir, corpus, settings, builder = _library(tmp_path, milvus)
     backend = builder.backend
     _edition(corpus_dir, 0)
     builder.sync(corpus)
@@ -145,11 +149,7 @@ def test_an_ingest_killed_anywhere_leaves_the_alias_and_the_next_ingest_cleans_u
 def test_milvus_killed_mid_ingest_fails_it_cleanly_and_the_next_ingest_completes(
     milvus: LiteServer, tmp_path: Path
 ) -> None:
-    corpus_dir = tmp_path / "corpus"
-    corpus_dir.mkdir()
-    corpus = [*LIBRARY, corpus_dir]
-    settings = milvus_settings(tmp_path / "data", milvus, milvus_timeout_s=5.0)
-    builder = make_builder(settings, HashingEmbedder())
+    corpus_dir, corpus, settings, builder = _library(tmp_path, milvus, milvus_timeout_s=5.0)
     _edition(corpus_dir, 1)
     served = builder.sync(corpus).version
     _edition(corpus_dir, 2)
