@@ -17,6 +17,7 @@ reference is exact inner product (numpy, as FAISS flat) for dense and bm25s itse
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,7 @@ def milvus_at(
     """Both legs of both backends at ``size`` passages: latency, recall@10, and Milvus' costs."""
     load_before = os.getloadavg()[0]  # the machine is shared: say how busy it was
     local = synthetic_index(size, real, units, sentences)
+    shutil.rmtree(workdir / f"milvus-{size}", ignore_errors=True)  # bytes on disk: this run's alone
     server = LiteServer(workdir / f"milvus-{size}")
     server.start()
     try:
@@ -89,6 +91,7 @@ def milvus_at(
         }
     finally:
         server.stop()
+        shutil.rmtree(workdir / f"milvus-{size}", ignore_errors=True)  # 0.5 GB at 100k
 
 
 def _through_milvus(local: PassageIndex, server: LiteServer) -> tuple[PassageIndex, dict[str, Any]]:
