@@ -10,7 +10,7 @@ MODEL := $(CACHE)/models/multilingual-e5-small/briefqa-conversion.json
 # Every top-level package (a folder with __init__.py) but tests: what mypy and the house limits cover.
 PACKAGES := $(filter-out tests,$(patsubst %/__init__.py,%,$(wildcard */__init__.py)))
 
-.PHONY: setup serve test test-fast bench eval cmrc library check lock browser clean
+.PHONY: setup serve test test-fast bench milvus eval cmrc library check lock browser clean
 
 setup: $(STAMP) $(MODEL)
 
@@ -61,6 +61,13 @@ library: setup
 
 bench: setup
 	$(VENV)/bin/briefqa bench
+
+# The milvus backend on a milvus-lite server: three replicas across a switch, then both backends'
+# hit@1 on the briefing and CMRC sentence sets (docs/scaling.md).
+milvus: setup
+	$(VENV)/bin/briefqa milvus-replicas
+	test -f var/bench/cmrc-sentences/qrels.tsv || $(VENV)/bin/briefqa cmrc --level sentence
+	$(VENV)/bin/briefqa milvus-parity
 
 # Lint (with a complexity limit), formatting, types of every package, then the house limits
 # (module and function sizes, import cycles between packages).

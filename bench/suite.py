@@ -1,7 +1,8 @@
 """``briefqa bench`` (``make bench``): every figure of the performance issue, from one run.
 
 Sections: encode floor, ingest vs bare encode, jieba, /v1/ask over HTTP (three server set-ups),
-retrieval alone at 1k-1M passages, embedding backends in their own processes, and txtai beside us.
+retrieval alone at 1k-1M passages, the milvus backend's legs beside the local ones (up to 100k),
+embedding backends in their own processes, and txtai beside us.
 Slow-to-build parts (the 1M HNSW graph, txtai's environment) are cached under var/; flags skip them.
 """
 
@@ -20,7 +21,7 @@ from bench.corpus import BENCH_DIR, distinct_questions, load_cmrc, write_article
 from bench.encode import Traced, encode_ms, load_bare_model, measure_floor
 from bench.http_load import measure_service, serving
 from bench.ingest import measure_ingest, measure_jieba
-from bench.options import SERVERS, BenchOptions
+from bench.options import MILVUS_SIZES, SERVERS, BenchOptions
 from bench.peer import peer_python, run_peer
 from bench.report import table, write_json
 from bench.scale import bm25_at, check_synthetic_bm25, dense_at
@@ -34,7 +35,7 @@ from index.embedding import model_path, on_model_thread, prompts
 def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     """Every section in turn; ``save`` gets the results after each, so a late failure loses nothing."""
     settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
-    section = SectionLog(3 + len(options.servers) + 2 * options.backends + options.peer)
+    section = SectionLog(3 + len(options.servers) + 2 * options.backends + options.peer + options.milvus)
     cmrc = load_cmrc()
     results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
     bare = load_bare_model(model_path(embedder_spec(settings)))
@@ -54,6 +55,11 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
     section("retrieval alone by size")
     results["scale"] = scale(settings, bare, cmrc, list(options.sizes))
     save(results)
+    if options.milvus:
+        section("the milvus backend beside the local one (a milvus-lite server per size)")
+        sizes = [size for size in options.sizes if size <= MILVUS_SIZES]
+        results["milvus"] = milvus_scale(settings, bare, cmrc, sizes, options.milvus_questions)
+        save(results)
     del bare, traced
     if options.backends:
         results["backends"] = {}
@@ -91,14 +97,7 @@ def _current_index(settings: Settings, embedder: Any) -> Any:
 
 
 def scale(settings: Settings, bare: Any, cmrc: Any, sizes: list[int]) -> dict[str, Any]:
-    real = cmrc.first(10_000)
-    cache = BENCH_DIR / "cache"
-    query_prefix, passage_prefix = prompts(bare, settings.query_prefix, settings.passage_prefix)
-    vectors = on_model_thread(cached_vectors, bare, real.sentences, passage_prefix, cache)
-    queries = on_model_thread(cached_vectors, bare, real.questions[:200], query_prefix, cache)
-    analyzer = make_analyzer(settings)
-    units = [analyzer.units_of(s) for s in cmrc.sentences]
-    question_units = [analyzer.units_of(q) for q in cmrc.questions[:200]]
+    vectors, queries, units, question_units = scale_inputs(settings, bare, cmrc)
     dense = []
     for size in sizes:
         say(f"  dense {size:,}")
@@ -108,6 +107,30 @@ def scale(settings: Settings, bare: Any, cmrc: Any, sizes: list[int]) -> dict[st
         say(f"  bm25 {size:,}")
         bm25.append(bm25_at(size, units, question_units))
     return {"dense": dense, "bm25": bm25, "bm25_builder_matches_bm25s": check_synthetic_bm25(units, question_units)}
+
+
+def scale_inputs(settings: Settings, bare: Any, cmrc: Any) -> tuple[Any, Any, list[list[str]], list[list[str]]]:
+    """Real vectors of the first 10k CMRC sentences and of 200 questions (cached), every sentence's
+    and those questions' units: what retrieval by size is measured on, for either backend."""
+    real = cmrc.first(10_000)
+    cache = BENCH_DIR / "cache"
+    query_prefix, passage_prefix = prompts(bare, settings.query_prefix, settings.passage_prefix)
+    vectors = on_model_thread(cached_vectors, bare, real.sentences, passage_prefix, cache)
+    queries = on_model_thread(cached_vectors, bare, real.questions[:200], query_prefix, cache)
+    analyzer = make_analyzer(settings)
+    units = [analyzer.units_of(s) for s in cmrc.sentences]
+    return vectors, queries, units, [analyzer.units_of(q) for q in real.questions[:200]]
+
+
+def milvus_scale(settings: Settings, bare: Any, cmrc: Any, sizes: list[int], questions: int) -> list[dict[str, Any]]:
+    """The milvus backend's legs beside the local ones (``bench.milvus_scale``), one Lite server per size."""
+    from bench.milvus_scale import milvus_at
+
+    vectors, queries, units, question_units = scale_inputs(settings, bare, cmrc)
+    return [
+        milvus_at(size, vectors, queries[:questions], units, question_units[:questions], cmrc.sentences, BENCH_DIR)
+        for size in sizes
+    ]
 
 
 def probe(backend: str, sentences: int) -> dict[str, Any]:
@@ -132,6 +155,18 @@ def peer(settings: Settings, cmrc: Any, sentences: int) -> dict[str, Any]:
 def main(options: BenchOptions, out: Path) -> None:
     """Run, print the table, write the JSON (after every section too)."""
     results = run(options, lambda partial: write_json(partial, out))
+    print(table(results))
+    write_json(results, out)
+    print(f"\nJSON: {out}")
+
+
+def main_milvus(options: BenchOptions, out: Path) -> None:
+    """Only the milvus backend beside the local one: print its table, write the JSON."""
+    settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch")  # type: ignore[call-arg]
+    bare = load_bare_model(model_path(embedder_spec(settings)))
+    sizes = [size for size in options.sizes if size <= MILVUS_SIZES]
+    results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
+    results["milvus"] = milvus_scale(settings, bare, load_cmrc(), sizes, options.milvus_questions)
     print(table(results))
     write_json(results, out)
     print(f"\nJSON: {out}")

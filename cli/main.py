@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from cli.bench_commands import bench, load_swap
+from cli.bench_commands import bench, load_swap, milvus_parity, milvus_replicas
 from cli.eval_commands import cmrc, evaluate, tune
 from cli.feedback_commands import feedback_app
 from cli.index_commands import ask, convert_model, ingest
@@ -26,6 +26,8 @@ app.command()(tune)
 app.command(name="library-eval")(library_eval)
 app.command()(bench)
 app.command(name="load-swap")(load_swap)
+app.command(name="milvus-replicas")(milvus_replicas)
+app.command(name="milvus-parity")(milvus_parity)
 
 
 app.add_typer(feedback_app, name="feedback")

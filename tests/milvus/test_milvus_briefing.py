@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.lite_server import LiteServer
 from briefqa.runtime import make_builder, make_searcher
 from index.embedding import Embedder
 from tests.helpers import BRIEFING
 from tests.integration.test_briefing import FIRST_PLACE
-from tests.milvus.lite import LiteServer
 from tests.milvus.test_milvus_backend import milvus_settings
 
 pytestmark = [pytest.mark.milvus, pytest.mark.slow]

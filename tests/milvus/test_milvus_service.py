@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.lite_server import LiteServer
 from briefqa.runtime import make_builder
 from tests.fakes import HashingEmbedder
 from tests.helpers import BRIEFING, serve_in_thread
-from tests.milvus.lite import LiteServer
 from tests.milvus.test_milvus_backend import milvus_settings
 from tests.service.harness import ADMIN_KEY, error_of
 

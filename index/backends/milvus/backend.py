@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 from pymilvus import MilvusClient
 
 from index.backends.milvus import reader, versions, writer
@@ -27,8 +28,16 @@ class MilvusBackend:
             self._client = connect(self.cfg)
         return self._client
 
-    def write(self, index: PassageIndex, manifest: Manifest, keep: int) -> str:
-        return writer.write(self.client, self.cfg, index, manifest, keep)
+    def write(
+        self, index: PassageIndex, manifest: Manifest, keep: int, sentences: tuple[list[str], np.ndarray] | None = None
+    ) -> str:
+        """As ``IndexBackend.write``; ``sentences`` (texts, vectors) are stored with the version, so
+        replicas load them instead of embedding them (``sentence_vectors``)."""
+        return writer.write(self.client, self.cfg, index, manifest, keep, sentences)
+
+    def sentence_vectors(self, version: str) -> tuple[list[str], np.ndarray]:
+        """The sentence vectors stored with ``version``; none when it was written without them."""
+        return reader.sentence_vectors(self.client, self.cfg, version)
 
     def load(self, version: str | None, check: Callable[[Manifest], None]) -> PassageIndex:
         version = version or self.current_version()

@@ -24,7 +24,7 @@ PAGE = 2000
 
 
 def load(client: MilvusClient, cfg: MilvusConfig, version: str, check: Callable[[Manifest], None]) -> PassageIndex:
-    main, docs = schema.names(cfg.prefix, version)
+    main, docs, _ = schema.names(cfg.prefix, version)
     described = call(client, cfg, main, lambda: client.describe_collection(main, timeout=cfg.timeout))
     try:
         manifest = Manifest.from_json(json.loads(described["properties"]["briefqa.manifest"]))
@@ -41,6 +41,16 @@ def load(client: MilvusClient, cfg: MilvusConfig, version: str, check: Callable[
     keyword = MilvusKeyword(client, cfg, main, doc_ids, vocabulary)
     documents = _documents(_scan(client, cfg, docs, "seq", schema.DOC_FIELDS))
     return PassageIndex(documents, passages, vectors, dense, keyword, manifest)
+
+
+def sentence_vectors(client: MilvusClient, cfg: MilvusConfig, version: str) -> tuple[list[str], np.ndarray]:
+    """The sentence vectors stored with ``version`` (texts and one row each); none for a version
+    written without them (a replica then embeds its sentences itself)."""
+    name = schema.names(cfg.prefix, version)[2]
+    if not call(client, cfg, None, lambda: client.has_collection(name, timeout=cfg.timeout)):
+        return [], np.zeros((0, 0), np.float32)
+    rows = _scan(client, cfg, name, "seq", ["seq", "text", "dense"])
+    return [r["text"] for r in rows], np.array([r["dense"] for r in rows], dtype=np.float32)
 
 
 def _keys(vector: Any) -> Any:

@@ -18,10 +18,14 @@ PASSAGE_FIELDS = ["row", "body"]
 DOC_FIELDS = ["seq", "doc_id", "part", "body", "meta"]
 
 
-def names(prefix: str, version: str) -> tuple[str, str]:
-    """The passages and documents collections of ``version`` (Milvus allows letters, digits and _)."""
+SUFFIXES = ("_docs", "_sents")
+
+
+def names(prefix: str, version: str) -> tuple[str, str, str]:
+    """The passages, documents and sentence-vector collections of ``version`` (Milvus allows letters,
+    digits and _)."""
     base = prefix + version.replace("-", "_").replace(".", "_")
-    return base, f"{base}_docs"
+    return base, f"{base}_docs", f"{base}_sents"
 
 
 def unit_id(unit: str) -> int:
@@ -74,6 +78,17 @@ def document_schema(client: MilvusClient) -> tuple[Any, Any]:
     s.add_field("dummy", DataType.FLOAT_VECTOR, dim=2)
     ip = client.prepare_index_params()
     ip.add_index("dummy", index_type="FLAT", metric_type="IP")
+    return s, ip
+
+
+def sentence_schema(client: MilvusClient, dim: int) -> tuple[Any, Any]:
+    """Sentence vectors by sentence text, as ``SentenceVectors`` keeps them (the answer step reads them)."""
+    s = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    s.add_field("seq", DataType.INT64, is_primary=True)
+    s.add_field("text", DataType.VARCHAR, max_length=65_535)
+    s.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
+    ip = client.prepare_index_params()
+    ip.add_index("dense", index_type="FLAT", metric_type="IP")
     return s, ip
 
 

@@ -12,7 +12,7 @@ import re
 from pymilvus import MilvusClient, MilvusException
 
 from index.backends.milvus.client import MilvusConfig, call, unavailable
-from index.backends.milvus.schema import names
+from index.backends.milvus.schema import SUFFIXES, names
 
 STATE = "briefqa.state"
 _VERSION = re.compile(r"^v\d{6,}$")
@@ -35,13 +35,19 @@ def _states(client: MilvusClient, cfg: MilvusConfig) -> dict[str, str]:
     """Every version's state, by name ("" when its passages collection has none)."""
     listed = call(client, cfg, None, lambda: client.list_collections(timeout=cfg.timeout))
     found = {n.removeprefix(cfg.prefix) for n in listed if n.startswith(cfg.prefix)}
-    versions = {n.removesuffix("_docs") for n in found if _VERSION.match(n.removesuffix("_docs"))}
+    versions = {_version_of(n) for n in found if _VERSION.match(_version_of(n))}
     states = {}
     for version in versions:
         main = names(cfg.prefix, version)[0]
         props = {} if version not in found else _properties(client, cfg, main)
         states[version] = props.get(STATE, "")
     return states
+
+
+def _version_of(name: str) -> str:
+    for suffix in SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name
 
 
 def _properties(client: MilvusClient, cfg: MilvusConfig, name: str) -> dict[str, str]:

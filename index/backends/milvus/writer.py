@@ -23,14 +23,25 @@ from index.passage_index import PassageIndex
 BATCH = 500
 
 
-def write(client: MilvusClient, cfg: MilvusConfig, index: PassageIndex, manifest: Manifest, keep: int) -> str:
-    """Build a complete version of ``index``, switch the alias to it and prune; its name."""
+def write(
+    client: MilvusClient,
+    cfg: MilvusConfig,
+    index: PassageIndex,
+    manifest: Manifest,
+    keep: int,
+    sentences: tuple[list[str], np.ndarray] | None = None,
+) -> str:
+    """Build a complete version of ``index`` (with its ``sentences``' vectors, when given: texts and
+    one row each), switch the alias to it and prune; its name."""
     if not isinstance(index.keyword, KeywordIndex):
         raise TypeError("only a freshly built index can be written")
     remove_unfinished(client, cfg)
     version = next_version(client, cfg)
-    main, docs = schema.names(cfg.prefix, version)
+    main, docs, sents = schema.names(cfg.prefix, version)
     _fill(client, cfg, docs, schema.document_schema(client), _document_rows(index))
+    if sentences is not None and len(sentences[0]):
+        made = schema.sentence_schema(client, int(sentences[1].shape[1]))
+        _fill(client, cfg, sents, made, _sentence_rows(*sentences))
     passages_schema = schema.passage_schema(client, int(index.vectors.shape[1]))
     _fill(client, cfg, main, passages_schema, _passage_rows(index, index.keyword.weights()))
     _check_count(client, cfg, main, len(index.passages))
@@ -55,6 +66,12 @@ def _passage_rows(index: PassageIndex, weights: list[dict[str, float]]) -> list[
         }
         for row, p in enumerate(index.passages)
     ]
+
+
+def _sentence_rows(texts: list[str], vectors: np.ndarray) -> list[dict[str, Any]]:
+    """One row a sentence; one longer than a VARCHAR holds is left to be embedded when asked for."""
+    kept = [(t, v) for t, v in zip(texts, np.asarray(vectors, np.float32), strict=True) if len(t.encode()) <= 65_535]
+    return [{"seq": n, "text": t, "dense": v.tolist()} for n, (t, v) in enumerate(kept)]
 
 
 def _document_rows(index: PassageIndex) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""A real ``milvus-lite server`` process on a free loopback port, stoppable and restartable."""
+"""A real ``milvus-lite server`` process on a free loopback port, stoppable and restartable: the
+milvus tests' fixture and the milvus benchmarks share it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.helpers import free_port
+from bench.http_load import free_port
+from bench.timing import memory_mb
 
 BINARY = Path(sys.executable).parent / "milvus-lite"
 
@@ -57,6 +59,19 @@ class LiteServer:
             self.process.terminate()  # SIGTERM ends it at once; the WAL keeps what was written
             self.process.wait(timeout=30)
             self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an OOM kill would end it."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+            self.process = None
+
+    def rss_mb(self) -> float:
+        """The server's resident memory now (0 when it is not running)."""
+        if self.process is None:
+            return 0.0
+        return memory_mb(self.process.pid)["rss_mb"]
 
     def drop_everything(self) -> None:
         """Every collection (and so every alias), so a test starts from an empty server."""
