@@ -27,6 +27,7 @@ _PAREN = re.compile(rf"\([^)]*\)|\[[^\]]*\]|\b[\w|]*[{HAN}]\S*")
 _SKIP = re.compile(r"^(cl:|variant of|old variant|surname|abbr\.|see |used in|also written|also pr\.|classifier)")
 _LEADING = re.compile(r"^(to|a|an|the|be|one's|sb's|sth)\s+")
 MAX_PHRASE = 3
+PINYIN = "~"  # glossary keys of words by their toneless pinyin: no English gloss starts with it
 # Question words and grammar that no Chinese passage word answers.
 _STOP_TEXT = """
     a an the of in on at to for from by with about into over under as and or but is are was were be been being
@@ -59,6 +60,10 @@ def glossary() -> dict[str, tuple[str, ...]]:
             for found, into in ((key, words), (name, names)):
                 if found and head not in into[found]:
                     into[found].append(head)
+        if 2 <= len(head) <= 3:  # a place in English is its pinyin: Guangming → 光明
+            spelled = PINYIN + re.sub(r"[^a-z]", "", entry["pinyin"].lower())
+            if head not in words[spelled]:
+                words[spelled].append(head)
     for key, heads in names.items():
         if key not in words:
             shortest = min(map(len, heads))
@@ -132,6 +137,8 @@ def translate(question: str) -> list[Translation]:
             if span[0] in STOPWORDS or span[-1] in STOPWORDS:
                 continue
             words = _lookup(span, glosses)
+            if size == 1 and tokens[at][:1].isupper() and at > 0:  # a name: also what it spells in pinyin
+                words += tuple(w for w in glosses.get(PINYIN + span[0], ())[:4] if w not in words)
             if words:
                 if size > 1:
                     words += tuple(w for w in _lookup(span[-1:], glosses) if w not in words)

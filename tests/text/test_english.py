@@ -45,3 +45,9 @@ def test_names_are_the_capitalised_words_inside_the_sentence():
 
 def test_a_chinese_question_has_nothing_to_translate():
     assert translate("广州的天使母基金规模多大？") == []
+
+
+def test_a_place_is_also_what_its_name_spells_in_pinyin():
+    found = words_of("How many companies are in Shenzhen's Guangming District?")
+    assert "光明" in found["guangming"]  # CC-CEDICT glosses only 光明日报 under the name
+    assert "光明" not in words_of("how many companies are in guangming").get("guangming", ())  # no name
