@@ -35,7 +35,15 @@ _TOPICS = (
 # contacts, recipients, publisher, title (the layout of Chinese briefings, ``ingest.metadata``).
 _ISSUE_FIELDS = re.compile(
     r"责任编辑|编辑|谁编|主编|印了|印数|共印|[几多]少?份|电话|传真|地址|邮编|报送|报了|报给|主办|出版|印发|"
-    r"哪一?天出|几号出|什么时候出|题目|标题|讲的是什么|谈的是|什么主题|哪个城市的什么"
+    r"哪一?天出|几号出|什么时候出|题目|标题|讲的是什么|谈的是|什么主题|哪个城市的什么|"
+    r"editor|printed|copies|phone|fax|address|publisher|issue number|submitted",
+    re.I,
+)
+# A question about an issue that names none (编辑部地址在哪里, this briefing's editor) is about the issues the
+# library holds, not its other documents (an encyclopedia article has no 编辑部).
+_ABOUT_AN_ISSUE = re.compile(
+    r"责任编辑|编辑部|本期|这期|该期|此期|这一期|本刊|共印|印数|印了多少|印了几|报送|this (?:issue|briefing)|editor",
+    re.I,
 )
 ISSUE_KINDS = ("masthead", "footer")
 
@@ -65,6 +73,10 @@ def resolve_scope(question: str, documents: Mapping[str, Document], rank: Docume
     description is taken out of the question, so the rest (责任编辑是谁) finds its passage there.
     """
     explicit = explicit_scope(question, documents)
+    if explicit is None and not any(p.search(question) for p in _TOPICS) and _ABOUT_AN_ISSUE.search(question):
+        issues = tuple(sorted(d.doc_id for d in documents.values() if d.issue or "issue_total" in d.metadata))
+        if issues and len(issues) < len(documents):
+            return Scope(issues, f"问题问的是期刊本身，只在库中有刊头、刊尾的{len(issues)}期里找", "topic"), question
     candidates = set(explicit.doc_ids) if explicit else set(documents)
     if explicit:  # the reference did its work: left in, it ranks the masthead that states it first
         question = _without_references(question, documents)

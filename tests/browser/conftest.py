@@ -50,3 +50,23 @@ def library_url(fake_library_dir: Path, tmp_path_factory: pytest.TempPathFactory
     data_dir = tmp_path_factory.mktemp("library-served")
     shutil.copytree(fake_library_dir, data_dir, dirs_exist_ok=True)
     yield from serve_in_thread(settings_for(data_dir), HashingEmbedder())
+
+
+@pytest.fixture
+def context(browser, request: pytest.FixtureRequest):
+    """A fresh browser context at the test module's ``VIEWPORT`` (default 1280×900), in Chinese."""
+    viewport = getattr(request.module, "VIEWPORT", {"width": 1280, "height": 900})
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    """A page of ``context`` that fails its test on any uncaught JavaScript error."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    # An uncaught exception in app.js or widget.js is a bug even if the assertions passed.
+    assert not errors, f"JavaScript errors on the page: {errors}"

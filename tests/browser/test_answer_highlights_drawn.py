@@ -38,17 +38,6 @@ DRAWN_TERMS = """(root) => {
 }"""
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-
-
 def ask_and_read(page: Page, box: Locator, answer: Locator) -> tuple[dict, list[list[int]]]:
     """Ask ``QUESTION`` in ``box``; the answer the API returned, and the term spans drawn in ``answer``."""
     box.fill(QUESTION)

@@ -18,16 +18,7 @@ TIMEOUT_MS = 30_000
 QUESTION = "氢能产业发展得怎么样？"  # answered in both publications: 合肥 (领导学刊), 深圳 (决策参考)
 PUBLICATIONS = ("领导学刊", "决策参考")
 
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+VIEWPORT = {"width": 1200, "height": 900}
 
 
 def ask(page: Page, question: str = QUESTION) -> dict:

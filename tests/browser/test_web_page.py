@@ -30,18 +30,6 @@ QUESTION = "天使母基金有多大？"
 FUND_SIZE = re.compile(r"100\s*亿元")
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    # An uncaught exception in app.js is a bug even if the assertions passed.
-    assert not errors, f"JavaScript errors on the page: {errors}"
-
-
 def ask(page: Page, base: str, question: str = QUESTION) -> None:
     page.goto(base + "/")
     box = page.get_by_label("您的问题")

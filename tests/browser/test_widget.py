@@ -23,21 +23,7 @@ ANSWER_TIMEOUT_MS = 60_000
 QUESTION = "天使母基金有多大？"
 WIDGET_FONT_SIZE = "15px"  # .root font-size in widget.js
 
-
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context):
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    assert not errors, f"JavaScript errors on the page: {errors}"
+VIEWPORT = {"width": 1400, "height": 1000}
 
 
 def shadow_style(page: Page, selector: str, prop: str) -> str:

@@ -16,21 +16,7 @@ pytestmark = pytest.mark.browser
 TIMEOUT_MS = 30_000
 QUESTION = "氢能产业发展得怎么样？"  # answered in both publications: 合肥 (领导学刊 2025), 深圳 (决策参考 2024)
 
-
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context):
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    assert not errors, f"JavaScript errors on the page: {errors}"
+VIEWPORT = {"width": 1400, "height": 1000}
 
 
 def ask(page: Page, widget: Locator, question: str = QUESTION) -> dict:

@@ -92,3 +92,13 @@ def test_one_document_needs_no_scope():
     one = {"lx-06": LIBRARY["lx-06"]}
     assert resolve_scope("讲未来产业那期的责任编辑是谁？", one, by_title) is None
     assert resolve_scope("这期刊物的责任编辑是谁？", LIBRARY, by_title) is None
+
+
+def test_a_question_about_an_unnamed_issue_is_asked_of_the_issues_not_the_other_documents():
+    article = Document("wiki-1", "wiki-1.txt", "", "香港电台", "香港电台")  # no masthead: no issue
+    mixed = {"lx-06": LIBRARY["lx-06"], "wiki-1": article}
+    for question in ("编辑部地址在哪里？", "Who is the responsible editor of this issue?", "本期共印多少份？"):
+        scope, rest = resolve_scope(question, mixed, by_title)  # type: ignore[misc]
+        assert scope.doc_ids == ("lx-06",) and rest == question, question
+    assert resolve_scope("香港电台由谁主办？", mixed, by_title) is None  # 主办 alone asks nothing of an issue
+    assert resolve_scope("编辑部地址在哪里？", LIBRARY, by_title) is None  # every document is an issue
