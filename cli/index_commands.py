@@ -1,4 +1,4 @@
-"""Commands over the index: ingest, ask, and the bundled model's conversion."""
+"""Commands over the index: ingest, ask, and the bundled model's conversion and ONNX export."""
 
 from __future__ import annotations
 
@@ -93,3 +93,25 @@ def convert_model(
     except ModelConversionError as error:
         fail(str(error))
     out.print(f"sentence-transformers model ready in {path}", highlight=False)
+
+
+def export_onnx() -> None:
+    """Export the configured model to ONNX int8 for the onnx embedder backend (the default).
+
+    Done on first use anyway (about a minute, in a child process); `make setup` runs it ahead. An
+    export already made from the same model folder with the same recipe is left as it is.
+
+    Examples:
+
+        briefqa export-onnx
+        BRIEFQA_MODEL=/models/my-e5 briefqa export-onnx
+    """
+    from briefqa.runtime import embedder_spec
+    from index.embedding.factory import onnx_folder
+    from models.e5_convert import ModelConversionError
+
+    try:
+        path = onnx_folder(embedder_spec(load_settings()))
+    except (ModelConversionError, OSError, ValueError) as error:
+        fail(str(error))
+    out.print(f"ONNX int8 model ready in {path}", highlight=False)
