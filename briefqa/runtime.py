@@ -12,6 +12,7 @@ from index.embedding import Embedder, EmbedderSpec, LazyEmbedder, build_embedder
 from index.fusion import tuned_fusion
 from index.passage_index import PassageIndex
 from index.search import Rerank, Searcher
+from index.sentence_store import SentenceStore
 from index.sentence_vectors import SentenceVectors
 from ingest.chunking import ChunkSettings
 from text.terms import Analyzer
@@ -47,7 +48,8 @@ def make_builder(settings: Settings, embedder: Embedder, root: Path | None = Non
     chunking = ChunkSettings(settings.max_chars, settings.overlap_sentences)
     root = root or settings.index_dir
     analyzer = make_analyzer(settings)
-    return IndexBuilder(root, embedder, analyzer, chunking, settings.keep_versions, make_backend(settings, root))
+    backend, sentences = make_backend(settings, root), SentenceStore(root, embedder.model_id)
+    return IndexBuilder(root, embedder, analyzer, chunking, settings.keep_versions, backend, sentences)
 
 
 def make_backend(settings: Settings, root: Path) -> IndexBackend:

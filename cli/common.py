@@ -68,7 +68,7 @@ def sync(
 
     builder = make_builder(settings, embedder or make_lazy_embedder(settings))
     with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("embedding passages", total=None)
+        task = progress.add_task("embedding passages and sentences", total=None)
 
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)

@@ -21,11 +21,20 @@ FIRST_PLACE = {
 }
 
 
-@pytest.fixture(scope="module")
-def searcher(briefing_settings: Settings, real_embedder: Embedder):
-    index = make_builder(briefing_settings, real_embedder).current()
+@pytest.fixture(scope="module", params=["onnx", "torch"])
+def searcher(request: pytest.FixtureRequest, briefing_settings: Settings, real_embedder: Embedder, tmp_path_factory):
+    """The default runtime (ONNX int8) over the shared index, and the fp32 torch path over its own."""
+    settings, embedder = briefing_settings, real_embedder
+    if request.param != briefing_settings.embedder_backend:
+        from briefqa.runtime import make_embedder
+        from tests.helpers import BRIEFING, settings_for
+
+        settings = settings_for(tmp_path_factory.mktemp(f"briefing-{request.param}"), embedder_backend=request.param)
+        embedder = make_embedder(settings)
+        make_builder(settings, embedder).sync([BRIEFING])
+    index = make_builder(settings, embedder).current()
     assert index is not None
-    return make_searcher(briefing_settings, index, real_embedder)
+    return make_searcher(settings, index, embedder)
 
 
 @pytest.mark.parametrize("question", list(FIRST_PLACE))
