@@ -68,6 +68,7 @@ def make_searcher(
 ) -> Searcher:
     fusion = tuned_fusion(settings.fusion, settings.rrf_k, settings.dense_weight, settings.crosslingual_dense_weight)
     if sentences is None:
-        sentences = SentenceVectors(embedder, settings.sentence_cache_size)
+        store = SentenceStore(settings.index_dir, embedder.model_id)
+        sentences = SentenceVectors(embedder, settings.sentence_cache_size, store=store)
     rerank = Rerank(settings.rerank_depth, settings.evidence_weight)
     return Searcher(index, embedder, make_analyzer(settings), fusion, sentences=sentences, rerank=rerank)
