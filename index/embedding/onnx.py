@@ -12,6 +12,7 @@ import numpy as np
 
 from index.embedding.base import ModelEmbedder
 from index.embedding.cache import QueryCache
+from index.embedding.e5_tokens import FileTokens, TokenIds
 from index.embedding.sbert import PASSAGE_PROMPT_NAMES
 from index.embedding.traced import in_length_order
 
@@ -65,6 +66,7 @@ class OnnxEmbedder(ModelEmbedder):
         folder: the export (``model.onnx``, ``tokenizer.json``, the sentence-transformers configs).
         model_id: the name recorded in index manifests.
         query_prefix, passage_prefix: instead of the folder's prompts (None: the folder's).
+        tokens: what turns texts into token ids (default: the folder's ``tokenizer.json``).
     """
 
     query_cache: QueryCache
@@ -80,9 +82,8 @@ class OnnxEmbedder(ModelEmbedder):
         max_length: int = 512,
         cache_size: int = 1024,
         spinning: bool = False,
+        tokens: TokenIds | None = None,
     ) -> None:
-        from tokenizers import Tokenizer
-
         self.folder, self.model_id, self.batch_size = Path(folder), model_id, batch_size
         self.recipe = export_recipe(self.folder)
         self.threads = max(1, threads or os.cpu_count() or 1)
@@ -91,18 +92,13 @@ class OnnxEmbedder(ModelEmbedder):
         self.query_prefix = declared[0] if query_prefix is None else query_prefix
         self.passage_prefix = declared[1] if passage_prefix is None else passage_prefix
         self.query_cache = QueryCache(cache_size)
-        self._tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length)  # configured once: encode_batch never changes it
-        pad = self._tokenizer.token_to_id("<pad>")
-        self._tokenizer.enable_padding(pad_id=1 if pad is None else pad)
+        self._tokens = tokens or FileTokens(self.folder / "tokenizer.json", max_length)
         self._session = _session(self.folder / MODEL_FILE, self.threads, spinning)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
 
     def _batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        ids, mask = self._tokens(texts)
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
         weights = mask[:, :, None].astype(np.float32)
