@@ -37,9 +37,7 @@ def bench(
     servers: Annotated[
         str, typer.Option("--servers", help="Server set-ups to drive over HTTP, joined by commas.")
     ] = ",".join(DEFAULTS.servers),
-    no_peer: Annotated[
-        bool, typer.Option("--no-peer", help="Skip txtai (and installing it into var/bench-venv).")
-    ] = False,
+    no_peer: Annotated[bool, typer.Option("--no-peer", help="Skip txtai (installed into var/bench-venv).")] = False,
     no_backends: Annotated[bool, typer.Option("--no-backends", help="Skip the per-backend processes.")] = False,
     restart_passages: Annotated[
         int, typer.Option("--restart-passages", help="Passages of the version restarted (both runtimes); 0 skips.")
@@ -48,23 +46,19 @@ def bench(
 ) -> None:
     """Measure every figure of the performance issue in one run: print a table, write the JSON.
 
-    Sections: encode floor, ingest against the bare encode, jieba, /v1/ask over HTTP (one server
-    per set-up), retrieval alone at 1k-1M passages, each embedding backend in its own process, and
-    txtai beside us. The 1M HNSW graph and txtai's environment are cached under var/.
+    Sections: encode floor, ingest (torch and ONNX int8), jieba, /v1/ask over HTTP (one server per
+    set-up), a served version restarted and a cold ask, retrieval alone at 1k-1M passages, each
+    embedding backend in its own process, txtai beside us. Slow builds are cached under var/.
 
     Examples:
 
         briefqa bench
         briefqa bench --quick
-        briefqa bench --servers torch-batching --no-peer --no-backends --sizes 1000
-        briefqa bench --servers onnx-batching,torch-batching --restart-passages 0
+        briefqa bench --servers onnx-batching,torch-batching --no-peer --no-backends --sizes 1000
     """
-    counts = comma_numbers(sizes, "passage counts", "1000,10000")
-    options = BenchOptions(
-        articles, counts, probe_sentences, _servers(servers), not no_peer, not no_backends, restart_passages
-    )
-    from bench.corpus import BENCH_DIR
-    from bench.suite import main  # after the checks: it loads torch
+    counts, chosen = comma_numbers(sizes, "passage counts", "1000,10000"), _servers(servers)
+    options = BenchOptions(articles, counts, probe_sentences, chosen, not no_peer, not no_backends, restart_passages)
+    from bench.suite import BENCH_DIR, main  # after the checks: it loads torch
 
     main(options.quick() if quick else options, out or BENCH_DIR / "results.json")
 
