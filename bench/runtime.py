@@ -23,7 +23,7 @@ from bench.timing import memory_mb, say, timed
 from briefqa.runtime import make_builder, make_embedder
 from briefqa.settings import PROJECT_ROOT, Settings
 
-SYNCED = re.compile(r"(\d+) passages and (\d+) more sentences embedded")
+SYNCED = re.compile(r"(\d+) passages\s+and\s+(\d+)\s+more\s+sentences\s+embedded")  # rich may wrap the line
 ASKED = "天使母基金规模多大？"
 BRIEFINGS = PROJECT_ROOT / "data" / "briefings"
 
