@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ from index.passage_index import PassageIndex
 
 
 def timed_ingest(settings: Settings, embedder: Embedder, sources: list[Path]) -> tuple[dict[str, Any], PassageIndex]:
-    """A full (rebuild) ingest of ``sources``: passages and their sentences, in one pass."""
+    """An ingest of ``sources`` into an empty index (no sentence vectors kept from an earlier run):
+    passages and their sentences, in one pass."""
+    shutil.rmtree(settings.index_dir, ignore_errors=True)
     builder = make_builder(settings, embedder)
     report, seconds = timed(lambda: builder.sync(sources, rebuild=True))
     index = builder.current()

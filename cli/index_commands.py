@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import err, fail, load_embedder, load_settings, out, sync
+from cli.common import err, fail, load_embedder, load_settings, out, sync, without_numba
 
 
 def ingest(
@@ -56,6 +56,7 @@ def ask(
         briefqa ask "天使母基金规模多大？" -k 3
         briefqa ask "广州前瞻布局了哪些未来产业？" --mode bm25 --json
     """
+    without_numba()
     from cli.asking import ask_once, render
 
     if not question.strip():
