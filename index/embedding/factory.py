@@ -35,6 +35,7 @@ class EmbedderSpec:
         model: a sentence-transformers folder or hub id; None for the bundled multilingual-e5-small.
         query_prefix, passage_prefix: put before questions and passages instead of the model's prompts.
         batch_wait_ms: under load, how long a question batch waits for more; 0 turns batching off.
+        quantisation: the onnx backend's export, "fp32" (torch's vectors) or "int8" (faster, less exact).
     """
 
     model_dir: Path
@@ -43,6 +44,7 @@ class EmbedderSpec:
     query_prefix: str | None = None
     passage_prefix: str | None = None
     batch_wait_ms: float = 2.0
+    quantisation: str = "fp32"
 
     @property
     def model_id(self) -> str:
@@ -53,7 +55,7 @@ class EmbedderSpec:
             return name
         from models.onnx_export import recipe_name
 
-        return f"{name}@{recipe_name('int8')}"
+        return f"{name}@{recipe_name(self.quantisation)}"
 
 
 def model_path(spec: EmbedderSpec) -> str:
@@ -66,7 +68,7 @@ def model_path(spec: EmbedderSpec) -> str:
 
 
 def onnx_folder(spec: EmbedderSpec) -> Path:
-    """The int8 ONNX export of the configured model, made first if missing or stale.
+    """The ONNX export (``spec.quantisation``) of the configured model, made first if missing or stale.
 
     The export (``models.onnx_export``, run by ``make setup``) needs torch: done here it runs in a
     child process, so that the serving process never imports torch."""
@@ -76,11 +78,12 @@ def onnx_folder(spec: EmbedderSpec) -> Path:
     if not source.is_dir():
         raise ValueError(f"BRIEFQA_EMBEDDER_BACKEND=onnx needs a local model folder, not {spec.model!r}")
     if spec.model is None:
-        target = spec.model_dir.with_name(f"{spec.model_dir.name}-onnx-int8")
+        target = spec.model_dir.with_name(f"{spec.model_dir.name}-onnx-{spec.quantisation}")
     else:
-        target = spec.model_dir.parent / f"onnx-{hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:12]}-int8"
-    if not is_current(source, target):
-        _export_in_child(source, target)
+        digest = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:12]
+        target = spec.model_dir.parent / f"onnx-{digest}-{spec.quantisation}"
+    if not is_current(source, target, spec.quantisation):
+        _export_in_child(source, target, spec.quantisation)
     return target
 
 
@@ -99,11 +102,11 @@ def engine_tokens(spec: EmbedderSpec) -> TokenIds | None:
         return None
 
 
-def _export_in_child(source: Path, target: Path) -> None:
-    print(f"exporting {source} to ONNX int8 in {target} (once; about a minute)", file=sys.stderr)
+def _export_in_child(source: Path, target: Path, quantisation: str) -> None:
+    print(f"exporting {source} to ONNX {quantisation} in {target} (once; about a minute)", file=sys.stderr)
     root = str(Path(__file__).resolve().parents[2])  # where ``models`` is, whatever the working folder
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", "models.onnx_export", str(source), str(target)]
+    command = [sys.executable, "-m", "models.onnx_export", str(source), str(target), "--quantisation", quantisation]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
