@@ -62,7 +62,7 @@ def test_fp32_export_embeds_as_sentence_transformers_does(source: Path):
 def test_int8_vectors_stay_close_to_fp32(source: Path):
     from briefqa.runtime import make_embedder
 
-    int8 = make_embedder(Settings(embedder_backend="onnx"))
+    int8 = make_embedder(Settings(embedder_backend="onnx", onnx_quantisation="int8"))
     fp32 = OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5")
     cosines = (int8.embed_passages(TEXTS) * fp32.embed_passages(TEXTS)).sum(axis=1)
     assert cosines.min() > 0.98, cosines

@@ -36,8 +36,9 @@ def test_default_settings_leave_the_prompts_to_the_bundled_model() -> None:
     spec = embedder_spec(Settings())
     assert (spec.model, spec.query_prefix, spec.passage_prefix) == (None, None, None)
     assert BUNDLED_MODEL_ID == "intfloat/multilingual-e5-small"
-    # the default runtime's vectors are int8: the manifest's model id names the recipe
-    assert spec.model_id.startswith(BUNDLED_MODEL_ID + "@onnxruntime-") and spec.model_id.endswith("/int8/v2")
+    # the default runtime is ONNX Runtime: the manifest's model id names its recipe
+    assert spec.model_id.startswith(BUNDLED_MODEL_ID + "@onnxruntime-") and spec.model_id.endswith("/fp32/v2")
+    assert embedder_spec(Settings(onnx_quantisation="int8")).model_id.endswith("/int8/v2")
     assert embedder_spec(Settings(embedder_backend="torch")).model_id == BUNDLED_MODEL_ID
 
 

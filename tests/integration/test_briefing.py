@@ -21,15 +21,17 @@ FIRST_PLACE = {
 }
 
 
-@pytest.fixture(scope="module", params=["onnx", "torch"])
+@pytest.fixture(scope="module", params=["onnx:fp32", "onnx:int8", "torch:fp32"])
 def searcher(request: pytest.FixtureRequest, briefing_settings: Settings, real_embedder: Embedder, tmp_path_factory):
-    """The default runtime (ONNX int8) over the shared index, and the fp32 torch path over its own."""
+    """The default runtime (ONNX fp32) over the shared index; ONNX int8 and torch over their own."""
     settings, embedder = briefing_settings, real_embedder
-    if request.param != briefing_settings.embedder_backend:
+    backend, quantisation = request.param.split(":")
+    if (backend, quantisation) != (settings.embedder_backend, settings.onnx_quantisation):
         from briefqa.runtime import make_embedder
         from tests.helpers import BRIEFING, settings_for
 
-        settings = settings_for(tmp_path_factory.mktemp(f"briefing-{request.param}"), embedder_backend=request.param)
+        folder = tmp_path_factory.mktemp(f"briefing-{backend}-{quantisation}")
+        settings = settings_for(folder, embedder_backend=backend, onnx_quantisation=quantisation)
         embedder = make_embedder(settings)
         make_builder(settings, embedder).sync([BRIEFING])
     index = make_builder(settings, embedder).current()
