@@ -37,9 +37,8 @@ from index.embedding import model_path, on_model_thread, prompts
 def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     """Every section in turn; ``save`` gets the results after each, so a late failure loses nothing."""
     settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
-    restarts = 1 if options.restart_passages else 0
     probes = len(options.probe_backends) if options.backends else 0
-    section = SectionLog(3 + len(options.servers) + restarts + probes + options.peer)
+    section = SectionLog(3 + len(options.servers) + bool(options.restart_passages) + probes + options.peer)
     cmrc = load_cmrc()
     results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
     bare = load_bare_model(model_path(embedder_spec(settings)))
