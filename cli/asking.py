@@ -11,12 +11,14 @@ from briefqa.runtime import make_builder, make_searcher
 from briefqa.settings import Settings
 from index.answering import answer_question
 from index.embedding import Embedder
+from index.sentence_vectors import sentences_of
 from service.responses import answer_out, passages_out
 
 
 def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, mode: str) -> dict[str, Any]:
     index = make_builder(settings, embedder).load()
     searcher = make_searcher(settings, index, embedder)
+    searcher.sentences.load(text for _, text in sentences_of(index.passages))  # kept at ingest: none embedded
     result = searcher.search(question, top_k, mode)
     answer, abstained = answer_question(result)
     return {

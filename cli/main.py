@@ -11,7 +11,7 @@ import typer
 from cli.bench_commands import bench, load_swap, milvus_parity, milvus_replicas
 from cli.eval_commands import cmrc, evaluate, tune
 from cli.feedback_commands import feedback_app
-from cli.index_commands import ask, convert_model, ingest
+from cli.index_commands import ask, convert_model, export_onnx, ingest
 from cli.library_commands import library_eval
 from cli.serve_command import serve, settings_epilog
 
@@ -21,6 +21,7 @@ app.command()(ask)
 app.command(name="eval")(evaluate)
 app.command(epilog=settings_epilog())(serve)
 app.command(name="convert-model")(convert_model)
+app.command(name="export-onnx")(export_onnx)
 app.command()(cmrc)
 app.command()(tune)
 app.command(name="library-eval")(library_eval)

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from briefqa.settings import setting_rows
-from cli.common import err, fail, load_settings, sync
+from cli.common import err, fail, load_settings, sync, without_numba
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -35,6 +35,7 @@ def serve(
         briefqa serve --corpus data/briefings/
         BRIEFQA_HOST=0.0.0.0 BRIEFQA_API_KEYS=k1,k2 BRIEFQA_PORT=9000 briefqa serve
     """
+    without_numba()
     import uvicorn
 
     from briefqa.runtime import make_lazy_embedder

@@ -1,11 +1,16 @@
 """Build and update index versions: embed what changed, reuse the vectors of what did not, swap atomically.
 
+The sentences of new passages are embedded in the same pass as the passages (a passage that is one
+sentence is embedded once) and kept in the sentence store before the version is committed, so a
+service that loads the version finds every sentence vector ready.
+
 Which documents a version holds is planned in ``index.sync``; this module embeds, indexes and writes.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,12 +27,16 @@ from index.errors import IndexMissingError
 from index.keyword import KeywordIndex
 from index.manifest import BuildSettings, Counts, Manifest, ModelInfo, SourceRecord
 from index.passage_index import PassageIndex
+from index.sentence_store import SentenceStore
+from index.sentence_vectors import sentences_of
 from index.sync import SyncReport, gone_sources, merged, read_changed, without
 from ingest.chunking import ChunkSettings
 from ingest.documents import Passage
 from ingest.pipeline import IngestedDocument, find_sources
 from text.progress import Progress, no_progress
 from text.terms import Analyzer
+
+log = logging.getLogger("briefqa.index")
 
 
 class IndexBuilder:
@@ -42,9 +51,11 @@ class IndexBuilder:
         chunking: ChunkSettings,
         keep: int = 3,
         backend: IndexBackend | None = None,
+        sentences: SentenceStore | None = None,
     ) -> None:
         self.root, self.embedder, self.analyzer, self.chunking, self.keep = root, embedder, analyzer, chunking, keep
         self.backend: IndexBackend = backend or LocalBackend(root)
+        self.sentences = sentences
 
     def settings(self) -> BuildSettings:
         """What an index must have been built with to be used with these settings."""
@@ -124,7 +135,7 @@ class IndexBuilder:
     ) -> str:
         passages = [p for d in docs for p in d.passages]
         to_embed = [p for p in passages if p.passage_id not in reusable]
-        fresh = self._embed(to_embed, progress)
+        fresh = self._embed(to_embed, progress, report)
         report.embedded_passages = len(to_embed)
         vectors_by_id = {**reusable, **{p.passage_id: v for p, v in zip(to_embed, fresh, strict=True)}}
         vectors = np.stack([vectors_by_id[p.passage_id] for p in passages]) if passages else _empty(self.embedder)
@@ -151,12 +162,24 @@ class IndexBuilder:
             dense_index=dense.describe(),
         )
 
-    def _embed(self, passages: list[Passage], progress: Progress) -> np.ndarray:
-        """Embed in calls of 64, shortest texts first (``in_length_order``: each call pads little, as
-        one call of everything would), in the passages' order."""
+    def _embed(self, passages: list[Passage], progress: Progress, report: SyncReport) -> np.ndarray:
+        """Embed the passages, and their sentences not yet stored, in one pass: calls of 64, shortest
+        texts first (``in_length_order``: each call pads little), so a text that is both a passage
+        and a sentence is embedded once. Returns the passages' vectors in their order."""
         texts = [embedding_text(p) for p in passages]
-        vectors = in_length_order(texts, 64, self.embedder.embed_passages, progress)
-        return vectors if vectors is not None else _empty(self.embedder)
+        sentences = self.sentences.missing(t for _, t in sentences_of(passages)) if self.sentences else []
+        union = list(dict.fromkeys(texts + sentences))
+        report.embedded_sentences = len(union) - len(set(texts))
+        vectors = in_length_order(union, 64, self.embedder.embed_passages, progress)
+        if vectors is None:
+            return _empty(self.embedder)
+        row = {text: i for i, text in enumerate(union)}
+        if self.sentences is not None and sentences:
+            try:
+                self.sentences.write(sentences, vectors[[row[t] for t in sentences]])
+            except OSError as err:  # the version is still whole: a service embeds them when it loads it
+                log.warning("cannot keep %d sentence vectors on disk: %s", len(sentences), err)
+        return vectors[[row[t] for t in texts]]
 
     @contextmanager
     def _lock(self) -> Iterator[None]:

@@ -23,12 +23,14 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why each unreadable file in a folder was left out
     embedded_passages: int = 0
+    embedded_sentences: int = 0  # besides the passages: a passage that is one sentence counts as a passage
     version: str | None = None
 
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed, {len(self.skipped)} skipped; {self.embedded_passages} passages embedded"
+            f"{len(self.removed)} removed, {len(self.skipped)} skipped; {self.embedded_passages} passages "
+            f"and {self.embedded_sentences} more sentences embedded"
             + (f"; index version {self.version}" if self.version else "; index unchanged")
         )
 

@@ -109,6 +109,8 @@ def _add_operational_routes(app: FastAPI, state: IndexState, metrics: Metrics) -
             # Sentences of this version still being embedded in the background; until 0, /v1/ask
             # embeds the ones an answer needs itself (slower, never wrong).
             "sentences_pending": state.sentences_pending,
+            # Sentences embedded since the start (the rest were read from the sentence store).
+            "sentences_embedded": state.sentences_embedded,
         }
         if state.problem:
             body["warning"] = state.problem  # a newer version was refused; the last good one serves

