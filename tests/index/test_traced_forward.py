@@ -20,10 +20,19 @@ TEXTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def torch_embedder() -> Embedder:
+    """The bundled model on the torch path (sentence-transformers, traced): what this module tests."""
+    from briefqa.runtime import make_embedder
+    from briefqa.settings import Settings
+
+    return make_embedder(Settings(embedder_backend="torch"))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("batch_size", [1, 2, 32])
-def test_traced_vectors_equal_the_eager_model_at_any_batch_size(real_embedder: Embedder, batch_size: int) -> None:
-    model = real_embedder.inner._model  # type: ignore[attr-defined]
+def test_traced_vectors_equal_the_eager_model_at_any_batch_size(torch_embedder: Embedder, batch_size: int) -> None:
+    model = torch_embedder.inner._model  # type: ignore[attr-defined]
     traced = TracedForward.of(model)
     assert traced is not None
     eager = model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
@@ -93,10 +102,10 @@ def test_in_length_order_batches_short_texts_together_and_returns_the_callers_or
 
 
 @pytest.mark.slow
-def test_one_core_encodes_side_by_side_equal_the_encode_on_every_core(real_embedder: Embedder) -> None:
+def test_one_core_encodes_side_by_side_equal_the_encode_on_every_core(torch_embedder: Embedder) -> None:
     """What the batching lanes do under load: two one-core encodes at once, in two threads (the
     tokenizer is shared: it must not see both at once), against one encode on all cores."""
-    inner = real_embedder.inner  # type: ignore[attr-defined]
+    inner = torch_embedder.inner  # type: ignore[attr-defined]
     halves = [TEXTS[:3], TEXTS[3:]]
     side_by_side: dict[int, np.ndarray] = {}
     start = threading.Barrier(2)
@@ -115,9 +124,9 @@ def test_one_core_encodes_side_by_side_equal_the_encode_on_every_core(real_embed
 
 
 @pytest.mark.slow
-def test_a_question_does_not_wait_for_a_busy_model_thread(real_embedder: Embedder) -> None:
+def test_a_question_does_not_wait_for_a_busy_model_thread(torch_embedder: Embedder) -> None:
     """While the model thread embeds a long document, a question is encoded on one core elsewhere."""
-    inner = real_embedder.inner  # type: ignore[attr-defined]
+    inner = torch_embedder.inner  # type: ignore[attr-defined]
     expected = inner._encode(["query: 新兴产业的发展路径是什么？"], 2)
     release = threading.Event()
     blocker = threading.Thread(target=lambda: on_model_thread(release.wait, 60))
