@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from bench.lite_server import LiteServer
 
 
-@pytest.fixture(scope="session")
-def lite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiteServer]:
-    server = LiteServer(tmp_path_factory.mktemp("milvus-lite"))
+def serving(data_dir: Path) -> Iterator[LiteServer]:
+    """A Lite server on ``data_dir`` for as long as the caller holds it (a fixture's body)."""
+    server = LiteServer(data_dir)
     server.start()
     yield server
     server.stop()
 
 
+def running_and_empty(server: LiteServer) -> LiteServer:
+    """``server`` started again if a test stopped it, and emptied."""
+    if not server.answers():
+        server.start()
+    server.drop_everything()
+    return server
+
+
+@pytest.fixture(scope="session")
+def lite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiteServer]:
+    yield from serving(tmp_path_factory.mktemp("milvus-lite"))
+
+
 @pytest.fixture
 def milvus(lite_server: LiteServer) -> LiteServer:
     """The running server, empty."""
-    if not lite_server.answers():
-        lite_server.start()
-    lite_server.drop_everything()
-    return lite_server
+    return running_and_empty(lite_server)

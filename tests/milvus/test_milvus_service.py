@@ -15,6 +15,7 @@ from bench.lite_server import LiteServer
 from briefqa.runtime import make_builder
 from tests.fakes import HashingEmbedder
 from tests.helpers import BRIEFING, serve_in_thread
+from tests.milvus.conftest import running_and_empty, serving
 from tests.milvus.test_milvus_backend import milvus_settings
 from tests.service.harness import ADMIN_KEY, error_of
 
@@ -28,19 +29,13 @@ QUESTION = "海南离岛旅客每年免税购物额度是多少？"
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiteServer]:
     """A Lite server of this module's own: its tests stop and restart it, which the session's shared
     server (other modules' collections, aliases and ports) must not go through."""
-    server = LiteServer(tmp_path_factory.mktemp("milvus-service"))
-    server.start()
-    yield server
-    server.stop()
+    yield from serving(tmp_path_factory.mktemp("milvus-service"))
 
 
 @pytest.fixture
 def milvus(own_server: LiteServer) -> LiteServer:
     """This module's server, running and empty."""
-    if not own_server.answers():
-        own_server.start()
-    own_server.drop_everything()
-    return own_server
+    return running_and_empty(own_server)
 
 
 @pytest.fixture
