@@ -22,12 +22,14 @@ VIEWPORT = {"width": 1200, "height": 900}
 
 
 def ask(page: Page, question: str = QUESTION) -> dict:
-    """Ask in the page's box; the body the page sent."""
+    """Ask in the page's box and wait until this answer is drawn (the previous one stays on screen while
+    the next is on its way); the body the page sent."""
     page.get_by_label("您的问题").fill(question)
-    with page.expect_request("**/v1/ask") as sent:
+    with page.expect_response("**/v1/ask", timeout=TIMEOUT_MS) as answered:
         page.get_by_label("您的问题").press("Enter")
+    expect(page.locator("#results")).to_have_attribute("aria-busy", "false", timeout=TIMEOUT_MS)
     expect(page.locator("li.passage").first).to_be_visible(timeout=TIMEOUT_MS)
-    return json.loads(sent.value.post_data or "{}")  # type: ignore[no-any-return]
+    return json.loads(answered.value.request.post_data or "{}")  # type: ignore[no-any-return]
 
 
 def cited_publications(page: Page) -> set[str]:
