@@ -11,7 +11,8 @@ from index.builder import IndexBuilder
 from index.embedding import Embedder, EmbedderSpec, LazyEmbedder, build_embedder
 from index.fusion import tuned_fusion
 from index.passage_index import PassageIndex
-from index.search import Rerank, Searcher
+from index.rerank import Rerank
+from index.search import Searcher
 from index.sentence_store import SentenceStore
 from index.sentence_vectors import SentenceVectors
 from ingest.chunking import ChunkSettings
@@ -71,5 +72,5 @@ def make_searcher(
     if sentences is None:
         store = SentenceStore(settings.index_dir, embedder.model_id)
         sentences = SentenceVectors(embedder, settings.sentence_cache_size, store=store)
-    rerank = Rerank(settings.rerank_depth, settings.evidence_weight)
+    rerank = Rerank(settings.rerank_depth, settings.evidence_weight, method=settings.reranker)
     return Searcher(index, embedder, make_analyzer(settings), fusion, sentences=sentences, rerank=rerank)

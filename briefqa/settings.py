@@ -59,7 +59,10 @@ class Settings(BaseSettings):
         10, ge=0, le=100, description="Hybrid passages re-ranked by their best sentence; 0 turns it off."
     )
     evidence_weight: float = Field(
-        0.6, ge=0, le=1, description="Share of the best sentence's evidence in that re-ranking."
+        0.6, ge=0, le=1, description="Share of the best sentence's evidence in the mix re-ranking."
+    )
+    reranker: Literal["learned", "mix"] = Field(
+        "mix", description="learned: the shipped logistic model (docs/retrieval.md); mix: fused score and evidence."
     )
     sentence_cache_size: int = Field(
         200_000, ge=1, description="Sentence vectors kept for answer sentences (about 1.5 KB each)."

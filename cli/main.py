@@ -13,6 +13,7 @@ from cli.eval_commands import cmrc, evaluate, tune
 from cli.feedback_commands import feedback_app
 from cli.index_commands import ask, convert_model, export_onnx, ingest
 from cli.library_commands import library_eval
+from cli.rerank_command import train_rerank
 from cli.serve_command import serve, settings_epilog
 
 app = typer.Typer(help="briefqa: ask Chinese policy briefings questions, get cited passages.", no_args_is_help=True)
@@ -29,6 +30,7 @@ app.command()(bench)
 app.command(name="load-swap")(load_swap)
 app.command(name="milvus-replicas")(milvus_replicas)
 app.command(name="milvus-parity")(milvus_parity)
+app.command(name="train-rerank")(train_rerank)
 
 
 app.add_typer(feedback_app, name="feedback")

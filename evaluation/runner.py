@@ -24,6 +24,7 @@ from index.sentence_vectors import sentences_of
 from ingest.documents import Document, Passage
 from text.normalize import simplify
 from text.progress import Progress, no_progress
+from text.sentences import passage_sentences
 
 Stages = Callable[[str], Progress]
 """Gives the ``Progress`` of one named stage ("embedding the corpus"): how a caller shows each stage."""
@@ -90,7 +91,8 @@ def searcher_for(
         index = make_builder(settings, embedder).load()
     searcher: Searcher = make_searcher(settings, index, embedder)
     if "hybrid" in modes and settings.rerank_depth > 1:  # its re-ranking reads sentence vectors: embed once, on disk
-        texts = list(dict.fromkeys(text for _, text in sentences_of(index.passages)))
+        several = [p for p in index.passages if len(passage_sentences(p.text)) > 1]  # one sentence: its own vector
+        texts = list(dict.fromkeys(text for _, text in sentences_of(several)))
         vectors = cached_embeddings(embedder, texts, "passage", cache_dir, stages("embedding the sentences"))
         searcher.sentences.add(texts, vectors)
     return searcher

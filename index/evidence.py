@@ -31,6 +31,8 @@ class SentenceEvidence:
     end: int
     cosine: float | None
     score: float
+    coverage: float = 0.0  # share of the question's lexical terms the sentence holds
+    shaped: bool = False  # it holds what the question asks for (a date, a number: ``index.query.wanted_shape``)
 
 
 def coverage(text: str, terms: Sequence[str], parts: Sequence[Sequence[str]] | None = None) -> float:
@@ -66,9 +68,17 @@ def sentence_evidence(text: str, terms: Sequence[str], cosine: float | None, sha
     """Share of the question's ``terms`` in the sentence, plus how far its ``cosine`` to the
     question stands above 0.8, plus a bonus when it holds what the question asks for (a date,
     a number, a person: ``index.query.wanted_shape``). Terms are empty for a question with no Chinese."""
+    return judge_sentence(0, len(text), text, terms, cosine, shape).score
+
+
+def judge_sentence(
+    start: int, end: int, text: str, terms: Sequence[str], cosine: float | None, shape: re.Pattern[str] | None
+) -> SentenceEvidence:
+    """The sentence at ``start:end`` of a passage, ``text``, with its ``sentence_evidence`` and its parts."""
     closeness = CLOSENESS * (cosine - 0.8) if cosine is not None else 0.0
-    bonus = SHAPE_BONUS if shape is not None and shape.search(text) else 0.0
-    return (coverage(text, terms) if terms else 0.0) + closeness + bonus
+    shaped = shape is not None and shape.search(text) is not None
+    share = coverage(text, terms) if terms else 0.0
+    return SentenceEvidence(start, end, cosine, share + closeness + (SHAPE_BONUS if shaped else 0.0), share, shaped)
 
 
 def passage_evidence(
@@ -86,9 +96,7 @@ def passage_evidence(
         cosine = cosines.get((p.doc_id, p.start + s, p.start + e))
         if len(spans) == 1 and passage_cosine is not None:
             cosine = passage_cosine
-        judged.append(
-            SentenceEvidence(s, e, cosine, sentence_evidence(p.text[s:e], query.lexical_terms, cosine, query.shape))
-        )
+        judged.append(judge_sentence(s, e, p.text[s:e], query.lexical_terms, cosine, query.shape))
     return tuple(judged)
 
 

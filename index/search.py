@@ -7,28 +7,19 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.embedding import Embedder, submit_queries
-from index.evidence import ANSWER_DEPTH, SentenceEvidence, best_evidence, missing_names, passage_evidence
+from index.evidence import ANSWER_DEPTH, SentenceEvidence, missing_names, passage_evidence
 from index.filters import Filters, allowed_rows
-from index.fusion import FusionSettings, Ranking, fuse_rankings, min_max
+from index.fusion import FusionSettings, Ranking, fuse_rankings
 from index.passage_index import PassageIndex
 from index.query import Query, analyse
+from index.rerank import Candidate, Rerank, RerankScores, reorder, scores
 from index.scope import ISSUE_KINDS, Scope, asks_about_issue, resolve_scope
 from index.sentence_vectors import SentenceVectors
 from ingest.documents import Passage
+from text.sentences import passage_sentences
 from text.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
-
-
-@dataclass(frozen=True)
-class Rerank:
-    """Hybrid search re-ranks its best ``depth`` passages, mixing their fused score with the evidence
-    of their best single sentence (``index.evidence``) by ``evidence_weight``; depth 0 turns it off.
-    The defaults are the service's (BRIEFQA_RERANK_DEPTH, BRIEFQA_EVIDENCE_WEIGHT)."""
-
-    depth: int = 10
-    evidence_weight: float = 0.6
-    missing_name: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -76,6 +67,7 @@ class Searcher:
     ) -> None:
         self.index, self.embedder, self.analyzer, self.fusion, self.depth = index, embedder, analyzer, fusion, depth
         self.rerank = rerank or Rerank()
+        self.rerank_scores: RerankScores = scores  # training records what it saw (evaluation.rerank_training)
         self.sentences = sentences if sentences is not None else SentenceVectors(embedder)
 
     def analyse(self, question: str) -> Query:
@@ -136,7 +128,7 @@ class Searcher:
         rows = [row for row in rows if self.index.passages[row].kind in first] or rows if first else rows
         judged = self._judge(rows, query, vector, dict(dense))
         if reranks:
-            fused = self._kinds_first(self._by_best_sentence(fused, judged, query), first)
+            fused = self._kinds_first(self._by_best_sentence(fused, judged, (dense, keyword), query), first)
         return SearchResult(self._hits(fused[:k], dense, keyword, judged, query), query, vector)
 
     def _kinds_first(self, fused: Ranking, kinds: tuple[str, ...]) -> Ranking:
@@ -180,39 +172,51 @@ class Searcher:
     ) -> dict[int, tuple[SentenceEvidence, ...]]:
         """The evidence of every sentence of the passages at ``rows`` (``index.evidence``)."""
         passages = [self.index.passages[row] for row in rows]
-        cosines = self.sentences.cosines(passages, vector) if vector is not None and passages else {}
+        # A one-sentence passage the dense leg ranked is judged by its own cosine: no sentence to embed.
+        unsure = [p for row, p in zip(rows, passages, strict=True) if not _one_sentence_known(p, row, passage_cosines)]
+        cosines = self.sentences.cosines(unsure, vector) if vector is not None and unsure else {}
         return {
             row: passage_evidence(p, query, cosines, passage_cosines.get(row))
             for row, p in zip(rows, passages, strict=True)
         }
 
     def _by_best_sentence(
-        self, fused: Ranking, judged: dict[int, tuple[SentenceEvidence, ...]], query: Query
+        self,
+        fused: Ranking,
+        judged: dict[int, tuple[SentenceEvidence, ...]],
+        legs: tuple[Ranking, Ranking],
+        query: Query,
     ) -> Ranking:
-        """Re-rank the best few passages by their fused score and the evidence of their best sentence,
-        less ``Rerank.missing_name`` for each place the question names that neither the passage, its
-        section nor its document's title holds (深圳's angel fund is no answer about 广州's).
-
-        Scores stay in the fused range of those passages, so they still fall with the rank.
-        """
+        """Re-rank the best few passages by what is known of each and of its best sentence
+        (``index.rerank``): 深圳's angel fund is no answer about 广州's."""
         top = fused[: self.rerank.depth]
         if len(top) < 2:
             return fused
-        evidence = [best_evidence(judged.get(row, ())) for row, _ in top]
-        weight = self.rerank.evidence_weight
-        mixed = [
-            (1 - weight) * f + weight * e - self.rerank.missing_name * self._missing_names(row, query)
-            for (row, _), f, e in zip(top, min_max([f for _, f in top]), min_max(evidence), strict=True)
-        ]
-        low, high = top[-1][1], top[0][1]
-        order = sorted(range(len(top)), key=lambda i: -mixed[i])
-        return [(top[i][0], low + (high - low) * mixed[i]) for i in order] + fused[len(top) :]
+        dense_at, keyword_at = ({row: (rank + 1, score) for rank, (row, score) in enumerate(leg)} for leg in legs)
+        candidates = [self._candidate(row, f, dense_at, keyword_at, judged, query) for row, f in top]
+        return reorder(top, self.rerank_scores(candidates, query, self.rerank)) + fused[len(top) :]
+
+    def _candidate(
+        self,
+        row: int,
+        fused: float,
+        dense_at: dict[int, tuple[int, float]],
+        keyword_at: dict[int, tuple[int, float]],
+        judged: dict[int, tuple[SentenceEvidence, ...]],
+        query: Query,
+    ) -> Candidate:
+        passage = self.index.passages[row]
+        missing = self._missing_names(row, query)
+        context = " ".join(self._context(passage))
+        return Candidate(passage, fused, dense_at.get(row), keyword_at.get(row), judged.get(row, ()), context, missing)
+
+    def _context(self, passage: Passage) -> tuple[str, str]:
+        document = self.index.documents.get(passage.doc_id)
+        return passage.section or "", document.title if document else ""
 
     def _missing_names(self, row: int, query: Query) -> int:
         passage = self.index.passages[row]
-        document = self.index.documents.get(passage.doc_id)
-        context = (passage.section or "", document.title if document else "")
-        return missing_names(" ".join((passage.text, *context)), query)
+        return missing_names(" ".join((passage.text, *self._context(passage))), query)
 
     def _hits(
         self,
@@ -232,3 +236,7 @@ class Searcher:
             passage, missing = self.index.passages[row], self._missing_names(row, query) if rank == 1 else 0
             hits.append(Hit(passage, rank, score, d_rank, d_score, b_rank, b_score, judged.get(row), missing))
         return hits
+
+
+def _one_sentence_known(passage: Passage, row: int, passage_cosines: dict[int, float]) -> bool:
+    return row in passage_cosines and len(passage_sentences(passage.text)) == 1

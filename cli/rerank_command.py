@@ -1,0 +1,92 @@
+"""train-rerank: learn the hybrid re-ranker from public training questions and report it on held-out ones."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cli.common import err, fail, load_embedder, load_settings, out
+from cli.eval_commands import progress_bars
+
+if TYPE_CHECKING:
+    from evaluation.questions import Question
+    from evaluation.rerank_training import Group
+
+
+Sets = dict[str, tuple[list["Group"], int]]  # a set's name: its recorded groups, how many questions it asked
+
+
+def train_rerank(
+    train: Annotated[list[Path], typer.Argument(help="BEIR folders or JSONL sets whose questions it learns from.")],
+    only: Annotated[
+        str, typer.Option("--only", help="Learn from the questions whose id starts so (the rest are held out).")
+    ] = "",
+    held_out: Annotated[
+        list[Path] | None, typer.Option("--held-out", help="More sets to report on (never learned from).")
+    ] = None,
+    strength: Annotated[float, typer.Option("--strength", help="Inverse regularisation (sklearn's C).")] = 1.0,
+    target: Annotated[Path, typer.Option("--out", "-o", help="Where to write the model.")] = Path(
+        "index/data/reranker.json"
+    ),
+) -> None:
+    """Fit the logistic re-ranker on some sets' questions; print it beside the hand mix on every set.
+
+    Examples (the first makes the shipped model, docs/retrieval.md):
+
+        briefqa train-rerank var/bench/cmrc-sentences var/bench/cmrc-paragraphs --only TRIAL_ \
+            --held-out var/bench/drcd-sentences --held-out var/bench/drcd-paragraphs
+    """
+    from evaluation.questions import QuestionSetError
+    from evaluation.rerank_training import compare, fit
+
+    try:
+        learned, held = _recorded(train, only, held_out or [])
+        model = fit([g for groups, _ in learned.values() for g in groups], strength)
+        figures = {name: compare(groups, model, asked) for name, (groups, asked) in {**learned, **held}.items()}
+    except (QuestionSetError, ValueError) as error:
+        fail(str(error))
+    words = [*map(str, train), "--only", only, *[w for h in held_out or [] for w in ("--held-out", str(h))]]
+    command = "briefqa train-rerank " + shlex.join([*words, "--strength", str(strength), "--out", str(target)])
+    about = {"command": command, "learned from": list(learned), "replayed": figures}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(model.to_json(about), encoding="utf-8")
+    for name, by_method in figures.items():
+        out.print(name, highlight=False)
+        for method, scores in by_method.items():
+            out.print(f"  {method:8} " + "  ".join(f"{k} {v:.3f}" for k, v in scores.items()), highlight=False)
+    err.print(f"wrote {target}", highlight=False)
+
+
+def _recorded(train: list[Path], only: str, held_out: list[Path]) -> tuple[Sets, Sets]:
+    """Each set searched once: the questions learned from (ids starting ``only``), and the rest."""
+    from evaluation.questions import load_questions
+
+    learned: Sets = {}
+    held: Sets = {}
+    for source in [*train, *held_out]:
+        asked = [q for q in load_questions(source) if q.answerable]
+        groups = _groups(source, asked)
+        if source in train:
+            mine = [q.id for q in asked if q.id.startswith(only)]
+            if not mine:
+                raise ValueError(f"no answerable question of {source} has an id starting {only!r}: check --only")
+            learned[f"{source} ({only}*)"] = ([g for g in groups if g.question.startswith(only)], len(mine))
+            if len(mine) < len(asked):
+                rest = [g for g in groups if not g.question.startswith(only)]
+                held[f"{source} (held out)"] = (rest, len(asked) - len(mine))
+        else:
+            held[f"{source} (held out)"] = (groups, len(asked))
+    return learned, held
+
+
+def _groups(source: Path, questions: list[Question]) -> list[Group]:
+    from evaluation.rerank_training import collect
+    from evaluation.runner import searcher_for
+
+    settings = load_settings()
+    with progress_bars() as stages:
+        searcher = searcher_for(source, questions, settings, load_embedder(settings), ["hybrid"], stages)
+        return collect(searcher, questions, stages(f"searching {source.name}"))
