@@ -29,9 +29,16 @@ class LiteServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, wait: float = 120.0) -> None:
-        """Spawn and wait until it answers an RPC (imports take 6-17 s on a loaded machine)."""
+        """Spawn and wait until it answers an RPC (imports take 6-17 s on a loaded machine); a no-op
+        while its process runs. A second server on the same data folder would lose the folder's lock
+        and exit, yet ``answers()`` would hear the first (which ``stop`` then never stops): so it
+        waits until its own process answers."""
+        if self.running():
+            return
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
         command = [str(BINARY), "server", "--data-dir", str(self.data_dir), "--host", "127.0.0.1"]
+        if self.answers():
+            raise RuntimeError(f"another server answers on port {self.port}: not starting milvus-lite there")
         self.process = subprocess.Popen(
             [*command, "--port", str(self.port)],
             env=env,
@@ -44,6 +51,10 @@ class LiteServer:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"milvus-lite server did not start (rc {self.process.poll()})")
             time.sleep(0.5)
+
+    def running(self) -> bool:
+        """Its own process is alive (whether it answers in time or not)."""
+        return self.process is not None and self.process.poll() is None
 
     def answers(self) -> bool:
         from pymilvus import MilvusClient
@@ -59,6 +70,8 @@ class LiteServer:
             self.process.terminate()  # SIGTERM ends it at once; the WAL keeps what was written
             self.process.wait(timeout=30)
             self.process = None
+        if self.answers():
+            raise RuntimeError(f"milvus-lite stopped, yet a server still answers on port {self.port}")
 
     def kill(self) -> None:
         """SIGKILL, as a crash or an OOM kill would end it."""
