@@ -57,13 +57,21 @@ class LiteServer:
         return self.process is not None and self.process.poll() is None
 
     def answers(self) -> bool:
+        """One RPC on a connection of its own, closed after: pymilvus shares a connection per URI in a
+        process, and one left idle is sent GOAWAY ("too many pings") by the server, after which a new
+        client of the same URI failed to connect (``AliasWatch`` in the replicas benchmark)."""
         from pymilvus import MilvusClient
 
+        client = None
         try:
-            MilvusClient(self.uri, timeout=2).get_server_version(timeout=2)
+            client = MilvusClient(self.uri, timeout=2, dedicated=True)
+            client.get_server_version(timeout=2)
             return True
         except Exception:
             return False
+        finally:
+            if client is not None:
+                client.close()
 
     def stop(self) -> None:
         if self.process is not None:
@@ -90,8 +98,11 @@ class LiteServer:
         """Every collection (and so every alias), so a test starts from an empty server."""
         from pymilvus import MilvusClient
 
-        client = MilvusClient(self.uri, timeout=10)
-        for name in client.list_collections(timeout=10):
-            for alias in client.list_aliases(name, timeout=10).get("aliases", []):
-                client.drop_alias(alias, timeout=10)
-            client.drop_collection(name, timeout=10)
+        client = MilvusClient(self.uri, timeout=10, dedicated=True)
+        try:
+            for name in client.list_collections(timeout=10):
+                for alias in client.list_aliases(name, timeout=10).get("aliases", []):
+                    client.drop_alias(alias, timeout=10)
+                client.drop_collection(name, timeout=10)
+        finally:
+            client.close()
