@@ -29,9 +29,16 @@ class LiteServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, wait: float = 120.0) -> None:
-        """Spawn and wait until it answers an RPC (imports take 6-17 s on a loaded machine)."""
+        """Spawn and wait until it answers an RPC (imports take 6-17 s on a loaded machine); a no-op
+        while its process runs. A second server on the same data folder would lose the folder's lock
+        and exit, yet ``answers()`` would hear the first (which ``stop`` then never stops): so it
+        waits until its own process answers."""
+        if self.running():
+            return
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
         command = [str(BINARY), "server", "--data-dir", str(self.data_dir), "--host", "127.0.0.1"]
+        if self.answers():
+            raise RuntimeError(f"another server answers on port {self.port}: not starting milvus-lite there")
         self.process = subprocess.Popen(
             [*command, "--port", str(self.port)],
             env=env,
@@ -45,20 +52,34 @@ class LiteServer:
                 raise RuntimeError(f"milvus-lite server did not start (rc {self.process.poll()})")
             time.sleep(0.5)
 
+    def running(self) -> bool:
+        """Its own process is alive (whether it answers in time or not)."""
+        return self.process is not None and self.process.poll() is None
+
     def answers(self) -> bool:
+        """One RPC on a connection of its own, closed after: pymilvus shares a connection per URI in a
+        process, and one left idle is sent GOAWAY ("too many pings") by the server, after which a new
+        client of the same URI failed to connect (``AliasWatch`` in the replicas benchmark)."""
         from pymilvus import MilvusClient
 
+        client = None
         try:
-            MilvusClient(self.uri, timeout=2).get_server_version(timeout=2)
+            client = MilvusClient(self.uri, timeout=2, dedicated=True)
+            client.get_server_version(timeout=2)
             return True
         except Exception:
             return False
+        finally:
+            if client is not None:
+                client.close()
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()  # SIGTERM ends it at once; the WAL keeps what was written
             self.process.wait(timeout=30)
             self.process = None
+        if self.answers():
+            raise RuntimeError(f"milvus-lite stopped, yet a server still answers on port {self.port}")
 
     def kill(self) -> None:
         """SIGKILL, as a crash or an OOM kill would end it."""
@@ -77,8 +98,11 @@ class LiteServer:
         """Every collection (and so every alias), so a test starts from an empty server."""
         from pymilvus import MilvusClient
 
-        client = MilvusClient(self.uri, timeout=10)
-        for name in client.list_collections(timeout=10):
-            for alias in client.list_aliases(name, timeout=10).get("aliases", []):
-                client.drop_alias(alias, timeout=10)
-            client.drop_collection(name, timeout=10)
+        client = MilvusClient(self.uri, timeout=10, dedicated=True)
+        try:
+            for name in client.list_collections(timeout=10):
+                for alias in client.list_aliases(name, timeout=10).get("aliases", []):
+                    client.drop_alias(alias, timeout=10)
+                client.drop_collection(name, timeout=10)
+        finally:
+            client.close()

@@ -2,7 +2,8 @@
 
 The sentences of new passages are embedded in the same pass as the passages (a passage that is one
 sentence is embedded once) and kept in the sentence store before the version is committed, so a
-service that loads the version finds every sentence vector ready.
+service that loads the version finds every sentence vector ready. A backend that keeps sentences
+(Milvus) is handed every sentence of the version, so replicas with no local store need none of theirs.
 
 Which documents a version holds is planned in ``index.sync``; this module embeds, indexes and writes.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.backends.base import IndexBackend
+from index.backends.base import IndexBackend, SentenceRows
 from index.backends.local import LocalBackend
 from index.dense import DenseIndex
 from index.embedding import Embedder, in_length_order
@@ -108,7 +109,7 @@ class IndexBuilder:
             old = self.current()
             kept, report = without(old, doc_ids)
             if report.removed:
-                report.version = self._write(kept, _reusable(old, []), report, no_progress)
+                report.version = self._write(kept, old, _reusable(old, []), report, no_progress)
             return report
 
     def _update(
@@ -123,19 +124,20 @@ class IndexBuilder:
         report = report or SyncReport()
         final = merged(old, incoming, gone or set(), report)
         if report.changes:
-            report.version = self._write(final, _reusable(old, report.changed), report, progress)
+            report.version = self._write(final, old, _reusable(old, report.changed), report, progress)
         return report
 
     def _write(
         self,
         docs: list[IngestedDocument],
+        old: PassageIndex | None,
         reusable: dict[str, np.ndarray],
         report: SyncReport,
         progress: Progress,
     ) -> str:
         passages = [p for d in docs for p in d.passages]
         to_embed = [p for p in passages if p.passage_id not in reusable]
-        fresh = self._embed(to_embed, progress, report)
+        fresh, fresh_sentences = self._embed(to_embed, progress, report)
         report.embedded_passages = len(to_embed)
         vectors_by_id = {**reusable, **{p.passage_id: v for p, v in zip(to_embed, fresh, strict=True)}}
         vectors = np.stack([vectors_by_id[p.passage_id] for p in passages]) if passages else _empty(self.embedder)
@@ -147,7 +149,28 @@ class IndexBuilder:
             dense=dense,
             keyword=KeywordIndex.build([self.analyzer.units_of(embedding_text(p)) for p in passages]),
         )
-        return self.backend.write(index, self._manifest(index, dense), self.keep)
+        kept = self._version_sentences(passages, fresh_sentences, old, report) if self.backend.keeps_sentences else None
+        return self.backend.write(index, self._manifest(index, dense), self.keep, kept)
+
+    def _version_sentences(
+        self, passages: list[Passage], fresh: dict[str, np.ndarray], old: PassageIndex | None, report: SyncReport
+    ) -> SentenceRows:
+        """Every sentence of the version with its vector: embedded just now, else kept with the
+        previous version, else in the local store, else (an ingest on a new machine of a version
+        written without them) embedded now."""
+        texts = list(dict.fromkeys(t for _, t in sentences_of(passages)))
+        known: dict[str, np.ndarray] = {}
+        if old is not None and old.manifest.version:
+            known.update(zip(*self.backend.sentence_vectors(old.manifest.version), strict=True))
+        known.update(fresh)
+        if self.sentences is not None:
+            known.update(self.sentences.read(t for t in texts if t not in known))
+        missing = [t for t in texts if t not in known]
+        embedded = in_length_order(missing, 64, self.embedder.embed_passages, no_progress)
+        report.embedded_sentences += len(missing)
+        if embedded is not None:
+            known.update(zip(missing, embedded, strict=True))
+        return texts, np.stack([known[t] for t in texts]) if texts else _empty(self.embedder)
 
     def _manifest(self, index: PassageIndex, dense: DenseIndex) -> Manifest:
         """What the new version records about itself (``index.sealing`` adds its files)."""
@@ -162,24 +185,27 @@ class IndexBuilder:
             dense_index=dense.describe(),
         )
 
-    def _embed(self, passages: list[Passage], progress: Progress, report: SyncReport) -> np.ndarray:
+    def _embed(
+        self, passages: list[Passage], progress: Progress, report: SyncReport
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Embed the passages, and their sentences not yet stored, in one pass: calls of 64, shortest
         texts first (``in_length_order``: each call pads little), so a text that is both a passage
-        and a sentence is embedded once. Returns the passages' vectors in their order."""
+        and a sentence is embedded once. Returns the passages' vectors in their order, and the
+        sentences' by text."""
         texts = [embedding_text(p) for p in passages]
         sentences = self.sentences.missing(t for _, t in sentences_of(passages)) if self.sentences else []
         union = list(dict.fromkeys(texts + sentences))
         report.embedded_sentences = len(union) - len(set(texts))
         vectors = in_length_order(union, 64, self.embedder.embed_passages, progress)
         if vectors is None:
-            return _empty(self.embedder)
+            return _empty(self.embedder), {}
         row = {text: i for i, text in enumerate(union)}
         if self.sentences is not None and sentences:
             try:
                 self.sentences.write(sentences, vectors[[row[t] for t in sentences]])
             except OSError as err:  # the version is still whole: a service embeds them when it loads it
                 log.warning("cannot keep %d sentence vectors on disk: %s", len(sentences), err)
-        return vectors[[row[t] for t in texts]]
+        return vectors[[row[t] for t in texts]], {t: vectors[row[t]] for t in sentences}
 
     @contextmanager
     def _lock(self) -> Iterator[None]:

@@ -59,6 +59,15 @@ async def served(state: Annotated[IndexState, Depends(get_state)]) -> Served:
     return state.served
 
 
+async def searchable(state: Annotated[IndexState, Depends(get_state)]) -> Served:
+    """As ``served``, but 503 at once while the last poll could not reach the backend: a search that
+    would not touch it (an empty version, a keyword-only question of unknown words) must not answer
+    200 from memory while /readyz says 503."""
+    if state.unavailable is not None:
+        raise state.unavailable
+    return await served(state)
+
+
 async def json_only(request: Request) -> None:
     """415 for a body that is not JSON (FastAPI would otherwise report a confusing 'not an object')."""
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -67,6 +76,7 @@ async def json_only(request: Request) -> None:
 
 
 ServedDep = Annotated[Served, Depends(served)]
+SearchableDep = Annotated[Served, Depends(searchable)]
 json_post = partial(router.post, dependencies=[Depends(json_only)])  # a route whose body is JSON
 DocIdPath = Annotated[DocId, Path(description="A document id, as listed by GET /v1/documents.")]
 
@@ -107,7 +117,7 @@ def document_not_found(doc_id: str) -> ApiError:
 
 
 @json_post("/ask", response_model=AskOut, summary="Ask a question: the answer sentence and ranked, cited passages")
-def ask(body: AskIn, current: ServedDep) -> AskOut:
+def ask(body: AskIn, current: SearchableDep) -> AskOut:
     started = time.perf_counter()
     result = _search(body, current)
     answer, abstained = answer_question(result)
@@ -116,7 +126,7 @@ def ask(body: AskIn, current: ServedDep) -> AskOut:
 
 
 @json_post("/search", response_model=SearchOut, summary="The same retrieval as /v1/ask, without answer extraction")
-def search(body: AskIn, current: ServedDep) -> SearchOut:
+def search(body: AskIn, current: SearchableDep) -> SearchOut:
     started = time.perf_counter()
     result = _search(body, current)
     return SearchOut(**_retrieved(body, current, result, None, started))

@@ -57,8 +57,9 @@ class IndexState:
         self._refused: dict[str, str] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        # Shared by every version served, and kept on disk (written at ingest): a start or a new
-        # version reads them back and embeds only sentences never embedded before.
+        # Shared by every version served, and kept with the version (backends that keep them) or on
+        # disk (written at ingest): a start or a new version reads them back and embeds only
+        # sentences never embedded before.
         self.sentences = SentenceVectors(embedder, settings.sentence_cache_size, store=self.builder.sentences)
         self._warming: threading.Event | None = None
         self.sentences_pending = 0
@@ -106,12 +107,21 @@ class IndexState:
         index = self.builder.load(version)
         searcher = make_searcher(self.settings, index, self.embedder, self.sentences)
         every = [text for _, text in sentences_of(index.passages)]
-        read = self.sentences.load(every)  # before the warm-up, whose searches would embed some
+        read = self._read_sentences(version, every)  # before the warm-up, whose searches would embed some
         _warm_up(searcher, version)
         self.served = Served(searcher, version, self.settings.max_question_chars)
         self.problem = None
         log.info("serving index version %s (%d passages)", version, len(index.passages))
         self._embed_sentences(every, read)
+
+    def _read_sentences(self, version: str, every: list[str]) -> int:
+        """Read the vectors of the served version's sentences not in memory: those the backend keeps
+        with the version (Milvus: shared by every replica), then the local store's; how many."""
+        texts, vectors = self.builder.backend.sentence_vectors(version)
+        wanted = set(self.sentences.missing(every))
+        rows = [row for row, text in enumerate(texts) if text in wanted]
+        self.sentences.add([texts[row] for row in rows], vectors[rows])
+        return len(rows) + self.sentences.load(every)
 
     def _embed_sentences(self, every: list[str], read: int) -> None:
         """Embed the served version's sentences never stored (``read`` were read from the store) in

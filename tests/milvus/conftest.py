@@ -19,8 +19,10 @@ def serving(data_dir: Path) -> Iterator[LiteServer]:
 
 
 def running_and_empty(server: LiteServer) -> LiteServer:
-    """``server`` started again if a test stopped it, and emptied."""
-    if not server.answers():
+    """``server`` started again if a test stopped it, and emptied. Whether its process runs, not
+    whether it answers: a loaded machine can miss ``answers()``' 2 s, and a second server started
+    then left the first one running, unstoppable (a stopped Milvus still answered 200)."""
+    if not server.running():
         server.start()
     server.drop_everything()
     return server

@@ -116,8 +116,8 @@ def test_sentence_vectors_are_stored_with_their_version(milvus: LiteServer, tmp_
     texts = list(dict.fromkeys(text for _, text in sentences_of(built.passages)))
     backend = make_builder(milvus_settings(tmp_path / "milvus", milvus), embedder).backend
     plain = backend.write(built, built.manifest, keep=3)
-    with_sentences = backend.write(built, built.manifest, keep=3, sentences=(texts, embedder.embed_passages(texts)))  # type: ignore[call-arg]
-    stored, vectors = backend.sentence_vectors(with_sentences)  # type: ignore[attr-defined]
+    with_sentences = backend.write(built, built.manifest, keep=3, sentences=(texts, embedder.embed_passages(texts)))
+    stored, vectors = backend.sentence_vectors(with_sentences)
     assert stored == texts and np.allclose(vectors, embedder.embed_passages(texts), atol=1e-6)
-    assert backend.sentence_vectors(plain)[0] == []  # type: ignore[attr-defined]
+    assert backend.sentence_vectors(plain)[0] == []
     assert backend.list_versions() == [plain, with_sentences] and backend.current_version() == with_sentences

@@ -111,6 +111,9 @@ def test_milvus_stopped_mid_run_is_503_then_recovers(milvus: LiteServer, replica
         _wait_for(lambda: httpx.get(url + "/readyz", timeout=10).status_code == 503, 10.0)
         ready = httpx.get(url + "/readyz", timeout=10)
         assert error_of(ready)["code"] == "backend_unavailable" and "milvus" in error_of(ready)["message"]
+        # words no passage holds: the keyword leg has nothing to send to Milvus, yet never a 200 from memory
+        unknown = httpx.post(url + "/v1/ask", json={"question": "xqzvw qwxjk", "mode": "bm25"}, timeout=60)
+        assert unknown.status_code == 503 and error_of(unknown)["code"] == "backend_unavailable", unknown.text
     finally:
         milvus.start()
     _wait_for(lambda: httpx.get(url + "/readyz", timeout=10).status_code == 200, 30.0)

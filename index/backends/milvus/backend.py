@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 from pymilvus import MilvusClient
 
+from index.backends.base import SentenceRows
 from index.backends.milvus import reader, versions, writer
 from index.backends.milvus.client import BACKEND, MilvusConfig, connect, probe
 from index.errors import IndexMissingError
@@ -16,6 +16,7 @@ from index.passage_index import PassageIndex
 
 class MilvusBackend:
     name = BACKEND
+    keeps_sentences = True  # replicas elsewhere have no local store to read them from
 
     def __init__(self, cfg: MilvusConfig) -> None:
         self.cfg, self.location = cfg, cfg.uri
@@ -28,14 +29,12 @@ class MilvusBackend:
             self._client = connect(self.cfg)
         return self._client
 
-    def write(
-        self, index: PassageIndex, manifest: Manifest, keep: int, sentences: tuple[list[str], np.ndarray] | None = None
-    ) -> str:
+    def write(self, index: PassageIndex, manifest: Manifest, keep: int, sentences: SentenceRows | None = None) -> str:
         """As ``IndexBackend.write``; ``sentences`` (texts, vectors) are stored with the version, so
         replicas load them instead of embedding them (``sentence_vectors``)."""
         return writer.write(self.client, self.cfg, index, manifest, keep, sentences)
 
-    def sentence_vectors(self, version: str) -> tuple[list[str], np.ndarray]:
+    def sentence_vectors(self, version: str) -> SentenceRows:
         """The sentence vectors stored with ``version``; none when it was written without them."""
         return reader.sentence_vectors(self.client, self.cfg, version)
 

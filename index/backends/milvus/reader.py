@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from pymilvus import MilvusClient
 
+from index.backends.base import SentenceRows, no_sentences
 from index.backends.milvus import schema
 from index.backends.milvus.client import MilvusConfig, call
 from index.backends.milvus.legs import MilvusDense, MilvusKeyword
@@ -43,13 +44,15 @@ def load(client: MilvusClient, cfg: MilvusConfig, version: str, check: Callable[
     return PassageIndex(documents, passages, vectors, dense, keyword, manifest)
 
 
-def sentence_vectors(client: MilvusClient, cfg: MilvusConfig, version: str) -> tuple[list[str], np.ndarray]:
+def sentence_vectors(client: MilvusClient, cfg: MilvusConfig, version: str) -> SentenceRows:
     """The sentence vectors stored with ``version`` (texts and one row each); none for a version
     written without them (a replica then embeds its sentences itself)."""
     name = schema.names(cfg.prefix, version)[2]
     if not call(client, cfg, None, lambda: client.has_collection(name, timeout=cfg.timeout)):
-        return [], np.zeros((0, 0), np.float32)
+        return no_sentences()
     rows = _scan(client, cfg, name, "seq", ["seq", "text", "dense"])
+    if not rows:
+        return no_sentences()
     return [r["text"] for r in rows], np.array([r["dense"] for r in rows], dtype=np.float32)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from pymilvus import MilvusClient
 
+from index.backends.base import SentenceRows
 from index.backends.milvus import schema
 from index.backends.milvus.client import MilvusConfig, call
 from index.backends.milvus.versions import STATE, next_version, prune, remove_unfinished, switch
@@ -29,7 +30,7 @@ def write(
     index: PassageIndex,
     manifest: Manifest,
     keep: int,
-    sentences: tuple[list[str], np.ndarray] | None = None,
+    sentences: SentenceRows | None = None,
 ) -> str:
     """Build a complete version of ``index`` (with its ``sentences``' vectors, when given: texts and
     one row each), switch the alias to it and prune; its name."""
@@ -40,8 +41,9 @@ def write(
     main, docs, sents = schema.names(cfg.prefix, version)
     _fill(client, cfg, docs, schema.document_schema(client), _document_rows(index))
     if sentences is not None and len(sentences[0]):
-        made = schema.sentence_schema(client, int(sentences[1].shape[1]))
-        _fill(client, cfg, sents, made, _sentence_rows(*sentences))
+        made, rows = schema.sentence_schema(client, int(sentences[1].shape[1])), _sentence_rows(*sentences)
+        _fill(client, cfg, sents, made, rows)
+        _check_count(client, cfg, sents, len(rows))
     passages_schema = schema.passage_schema(client, int(index.vectors.shape[1]))
     _fill(client, cfg, main, passages_schema, _passage_rows(index, index.keyword.weights()))
     _check_count(client, cfg, main, len(index.passages))
