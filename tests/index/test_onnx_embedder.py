@@ -68,6 +68,30 @@ def test_int8_vectors_stay_close_to_fp32(source: Path):
     assert cosines.min() > 0.98, cosines
 
 
+def briefing_texts() -> tuple[list[str], list[str]]:
+    """Real sentences: the bundled briefing's, and the briefing set's questions."""
+    from text.sentences import sentence_spans
+
+    text = (PROJECT_ROOT / "data" / "briefings" / "lingdao-xuekan-2025-06.txt").read_text(encoding="utf-8")
+    lines = (PROJECT_ROOT / "evaluation" / "questions" / "briefing.jsonl").read_text(encoding="utf-8").splitlines()
+    return [text[a:b] for a, b in sentence_spans(text)], [json.loads(line)["question"] for line in lines]
+
+
+@pytest.mark.slow
+def test_int4_b32_vectors_stay_within_a_measured_cosine_of_fp32(source: Path):
+    # measured: min cosine 0.99993 over 579 real texts, these among them (docs/performance.md); int8 0.992
+    from briefqa.runtime import make_embedder
+
+    int4 = make_embedder(Settings(embedder_backend="onnx", onnx_quantisation="int4-b32"))
+    fp32 = OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5")
+    sentences, questions = briefing_texts()
+    assert len(sentences) > 50 and len(questions) == 76
+    for ours, theirs in ((int4.embed_passages, fp32.embed_passages), (int4.embed_queries, fp32.embed_queries)):
+        for texts in (sentences, questions, TEXTS):
+            cosines = (ours(texts) * theirs(texts)).sum(axis=1)
+            assert cosines.min() > 0.9995, (texts[int(cosines.argmin())], cosines.min())
+
+
 @pytest.mark.slow
 def test_the_onnx_backend_never_imports_torch():
     script = (

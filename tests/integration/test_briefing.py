@@ -21,7 +21,7 @@ FIRST_PLACE = {
 }
 
 
-@pytest.fixture(scope="module", params=["onnx:fp32", "onnx:int8", "torch:fp32"])
+@pytest.fixture(scope="module", params=["onnx:int4-b32", "onnx:fp32", "onnx:int8", "torch:fp32"])
 def searcher(request: pytest.FixtureRequest, briefing_settings: Settings, real_embedder: Embedder, tmp_path_factory):
     """The default runtime (ONNX fp32) over the shared index; ONNX int8 and torch over their own."""
     settings, embedder = briefing_settings, real_embedder
