@@ -34,10 +34,12 @@ def train_rerank(
 ) -> None:
     """Fit the logistic re-ranker on some sets' questions; print it beside the hand mix on every set.
 
-    Examples (the first makes the shipped model, docs/retrieval.md):
+    The first example makes the shipped model (docs/retrieval.md).
 
-        briefqa train-rerank var/bench/cmrc-sentences var/bench/cmrc-paragraphs --only TRIAL_ \
-            --held-out var/bench/drcd-sentences --held-out var/bench/drcd-paragraphs
+    Examples:
+
+        briefqa train-rerank var/bench/cmrc-sentences --only TRIAL_ --held-out var/bench/drcd-sentences
+        briefqa train-rerank var/bench/cmrc-sentences var/bench/cmrc-paragraphs --only TRIAL_ -o /tmp/r.json
     """
     from evaluation.questions import QuestionSetError
     from evaluation.rerank_training import compare, fit
