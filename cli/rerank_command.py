@@ -32,9 +32,8 @@ def train_rerank(
         "index/data/reranker.json"
     ),
 ) -> None:
-    """Fit the logistic re-ranker on some sets' questions; print it beside the hand mix on every set.
-
-    The first example makes the shipped model (docs/retrieval.md).
+    """Fit the logistic re-ranker on some sets' questions; print it beside the hand mix on every set (the first
+    example makes the shipped model, docs/retrieval.md).
 
     Examples:
 
