@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.http_load import free_port
 from bench.timing import memory_mb
@@ -96,9 +97,7 @@ class LiteServer:
 
     def drop_everything(self) -> None:
         """Every collection (and so every alias), so a test starts from an empty server."""
-        from pymilvus import MilvusClient
-
-        client = MilvusClient(self.uri, timeout=10, dedicated=True)
+        client = self._client(timeout=10)
         try:
             for name in client.list_collections(timeout=10):
                 for alias in client.list_aliases(name, timeout=10).get("aliases", []):
@@ -106,3 +105,18 @@ class LiteServer:
                 client.drop_collection(name, timeout=10)
         finally:
             client.close()
+
+    def _client(self, timeout: float, attempts: int = 3) -> Any:
+        """A connection of its own; a GOAWAY ("too many pings") sent to an earlier one can refuse the first
+        attempt (gRPC reuses the transport), and the next attempt gets a new one."""
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+
+        for attempt in range(attempts):
+            try:
+                return MilvusClient(self.uri, timeout=timeout, dedicated=True)
+            except MilvusException:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(1.0)
+        raise AssertionError("unreachable")
