@@ -10,7 +10,7 @@ recorded candidates: hit@1 and MRR@10 of the re-ranked few, for the hand mix and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -35,11 +35,12 @@ class Group:
 
 def collect(searcher: Searcher, questions: Sequence[Question], progress: Progress = no_progress) -> list[Group]:
     """Search every answerable question (hybrid, unscoped) and record what its re-ranking saw."""
-    seen: list[tuple[Sequence[Candidate], Query, Rerank]] = []
+    seen: list[tuple[Sequence[Candidate], np.ndarray, list[float]]] = []
 
     def recording(candidates: Sequence[Candidate], query: Query, rerank: Rerank) -> list[float]:
-        seen.append((candidates, query, rerank))
-        return scores(candidates, query, Rerank(rerank.depth, rerank.evidence_weight, rerank.missing_name, "mix"))
+        mixed = scores(candidates, query, replace(rerank, method="mix"))
+        seen.append((candidates, features(candidates, query, rerank.depth), mixed))
+        return mixed
 
     searcher.rerank_scores = recording
     groups, asked = [], [q for q in questions if q.answerable]
@@ -47,16 +48,11 @@ def collect(searcher: Searcher, questions: Sequence[Question], progress: Progres
         seen.clear()
         searcher.search(question.text, 10, "hybrid", scope=False)
         if seen:
-            groups.append(_group(question, *seen[-1]))
+            candidates, rows, mixed = seen[-1]
+            relevant = [is_relevant(question, c.passage.passage_id, c.passage.text) for c in candidates]
+            groups.append(Group(question.id, rows, np.array(relevant, dtype=bool), np.array(mixed)))
         progress(done, len(asked))
     return groups
-
-
-def _group(question: Question, candidates: Sequence[Candidate], query: Query, rerank: Rerank) -> Group:
-    relevant = [is_relevant(question, c.passage.passage_id, c.passage.text) for c in candidates]
-    mixed = scores(candidates, query, Rerank(rerank.depth, rerank.evidence_weight, rerank.missing_name, "mix"))
-    rows = features(candidates, query, rerank.depth)
-    return Group(question.id, rows, np.array(relevant, dtype=bool), np.array(mixed))
 
 
 def fit(groups: Sequence[Group], strength: float = 1.0) -> LinearModel:

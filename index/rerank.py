@@ -73,7 +73,9 @@ def features(candidates: Sequence[Candidate], query: Query, depth: int) -> np.nd
     so the same row means the same thing in a corpus of ten passages or of a million."""
     fused_z = z_scores([c.fused for c in candidates])
     unranked = math.log(depth + 2)
-    cosines = [c.dense[1] if c.dense else min(x.dense[1] for x in candidates if x.dense) - 0.02 for c in candidates]
+    # Unranked by the dense leg: below the lowest cosine it ranked.
+    floor = min((c.dense[1] for c in candidates if c.dense), default=0.0) - 0.02
+    cosines = [c.dense[1] if c.dense else floor for c in candidates]
     sentence_cosines = [
         max((s.cosine for s in c.sentences if s.cosine is not None), default=cos)
         for c, cos in zip(candidates, cosines, strict=True)

@@ -20,6 +20,7 @@ from text.sentences import passage_sentences
 from text.terms import Analyzer
 
 MODES = ("hybrid", "dense", "bm25")
+Positions = dict[int, tuple[int, float]]  # a leg's rows: (1-based rank, score)
 
 
 @dataclass(frozen=True)
@@ -127,9 +128,10 @@ class Searcher:
         # Only the masthead and footer may answer a question about the issue itself (its date, editor).
         rows = [row for row in rows if self.index.passages[row].kind in first] or rows if first else rows
         judged = self._judge(rows, query, vector, dict(dense))
+        at = (_positions(dense), _positions(keyword))
         if reranks:
-            fused = self._kinds_first(self._by_best_sentence(fused, judged, (dense, keyword), query), first)
-        return SearchResult(self._hits(fused[:k], dense, keyword, judged, query), query, vector)
+            fused = self._kinds_first(self._by_best_sentence(fused, judged, at, query), first)
+        return SearchResult(self._hits(fused[:k], at, judged, query), query, vector)
 
     def _kinds_first(self, fused: Ranking, kinds: tuple[str, ...]) -> Ranking:
         if not kinds:
@@ -184,7 +186,7 @@ class Searcher:
         self,
         fused: Ranking,
         judged: dict[int, tuple[SentenceEvidence, ...]],
-        legs: tuple[Ranking, Ranking],
+        at: tuple[Positions, Positions],
         query: Query,
     ) -> Ranking:
         """Re-rank the best few passages by what is known of each and of its best sentence
@@ -192,50 +194,52 @@ class Searcher:
         top = fused[: self.rerank.depth]
         if len(top) < 2:
             return fused
-        dense_at, keyword_at = ({row: (rank + 1, score) for rank, (row, score) in enumerate(leg)} for leg in legs)
-        candidates = [self._candidate(row, f, dense_at, keyword_at, judged, query) for row, f in top]
+        candidates = [self._candidate(row, f, at, judged, query) for row, f in top]
         return reorder(top, self.rerank_scores(candidates, query, self.rerank)) + fused[len(top) :]
 
     def _candidate(
         self,
         row: int,
         fused: float,
-        dense_at: dict[int, tuple[int, float]],
-        keyword_at: dict[int, tuple[int, float]],
+        at: tuple[Positions, Positions],
         judged: dict[int, tuple[SentenceEvidence, ...]],
         query: Query,
     ) -> Candidate:
         passage = self.index.passages[row]
-        missing = self._missing_names(row, query)
-        context = " ".join(self._context(passage))
-        return Candidate(passage, fused, dense_at.get(row), keyword_at.get(row), judged.get(row, ()), context, missing)
+        context = self._context(passage)
+        missing = _missing_names(passage, context, query)
+        return Candidate(passage, fused, at[0].get(row), at[1].get(row), judged.get(row, ()), context, missing)
 
-    def _context(self, passage: Passage) -> tuple[str, str]:
+    def _context(self, passage: Passage) -> str:
+        """Its section heading and its document's title."""
         document = self.index.documents.get(passage.doc_id)
-        return passage.section or "", document.title if document else ""
-
-    def _missing_names(self, row: int, query: Query) -> int:
-        passage = self.index.passages[row]
-        return missing_names(" ".join((passage.text, *self._context(passage))), query)
+        return f"{passage.section or ''} {document.title if document else ''}"
 
     def _hits(
         self,
         fused: Ranking,
-        dense: Ranking,
-        keyword: Ranking,
+        at: tuple[Positions, Positions],
         judged: dict[int, tuple[SentenceEvidence, ...]],
         query: Query,
     ) -> list[Hit]:
         """The ranked passages with each leg's rank and score; the first knows which names it lacks."""
-        dense_at = {row: (rank + 1, score) for rank, (row, score) in enumerate(dense)}
-        keyword_at = {row: (rank + 1, score) for rank, (row, score) in enumerate(keyword)}
         hits = []
         for rank, (row, score) in enumerate(fused, start=1):
-            d_rank, d_score = dense_at.get(row, (None, None))
-            b_rank, b_score = keyword_at.get(row, (None, None))
-            passage, missing = self.index.passages[row], self._missing_names(row, query) if rank == 1 else 0
+            d_rank, d_score = at[0].get(row, (None, None))
+            b_rank, b_score = at[1].get(row, (None, None))
+            passage = self.index.passages[row]
+            missing = _missing_names(passage, self._context(passage), query) if rank == 1 else 0
             hits.append(Hit(passage, rank, score, d_rank, d_score, b_rank, b_score, judged.get(row), missing))
         return hits
+
+
+def _missing_names(passage: Passage, context: str, query: Query) -> int:
+    """The places ``query`` names that neither the passage nor its ``context`` holds."""
+    return missing_names(f"{passage.text} {context}", query)
+
+
+def _positions(leg: Ranking) -> Positions:
+    return {row: (rank + 1, score) for rank, (row, score) in enumerate(leg)}
 
 
 def _one_sentence_known(passage: Passage, row: int, passage_cosines: dict[int, float]) -> bool:
