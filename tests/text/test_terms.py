@@ -45,3 +45,16 @@ def test_origins_map_normalised_characters_back():
     normal, origins = normalize_with_origins(text)
     at = normal.find("ai")
     assert text[origins[at] : origins[at + 1] + 1] == "ＡＩ"
+
+
+def test_places_are_named_even_where_jieba_tags_the_city_as_a_common_noun():
+    analyzer = Analyzer()
+    assert analyzer.names("合肥数字经济核心产业增加值是多少？") == ["合肥"]  # 合肥 is tagged n, 合肥市 ns
+    assert analyzer.names("包头和南通的氢能产业") == ["包头", "南通"]
+    assert analyzer.names("广州的天使母基金") == ["广州"]  # tagged ns
+
+
+def test_a_word_that_is_rarely_a_city_name_is_not_a_place():
+    analyzer = Analyzer()
+    assert analyzer.names("要延长产业链，做强珠宝行业") == []  # 延长市 and 珠宝市 exist, but rarely
+    assert analyzer.names("各地城市都在发展未来产业") == []  # generic places
