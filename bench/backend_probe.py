@@ -60,7 +60,7 @@ def probe(backend: str, sentences: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefqa-probe-") as data_dir:  # its index and sentence store
         name, _, quantisation = backend.partition(":")  # "onnx:int8"
         settings = Settings(
-            embedder_backend=name, onnx_quantisation=quantisation or "fp32", batch_wait_ms=0, data_dir=Path(data_dir)
+            embedder_backend=name, onnx_quantisation=quantisation or "auto", batch_wait_ms=0, data_dir=Path(data_dir)
         )  # type: ignore[call-arg]
         return _probe(settings, backend, sentences)
 

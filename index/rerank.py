@@ -19,7 +19,10 @@ from index.query import Query
 from ingest.documents import Passage
 
 LEARNED = Path(__file__).with_name("data") / "reranker.json"
-RERANKERS = ("learned", "mix")
+RERANKERS = ("auto", "learned", "mix")
+# The learned model saw only one-sentence passages (CMRC's sentence-level set): ``auto`` lets it score
+# a question's candidates when this share of them are single sentences, and the hand mix otherwise.
+ONE_SENTENCE_SHARE = 0.8
 
 FEATURES = (
     "fused_z",
@@ -148,9 +151,13 @@ def shipped_model() -> LinearModel:
 
 def scores(candidates: Sequence[Candidate], query: Query, rerank: Rerank) -> list[float]:
     """How well each candidate answers, by ``rerank.method``; higher is better."""
-    if rerank.method == "learned":
+    method = rerank.method
+    if method == "auto":
+        single = sum(len(c.sentences) == 1 for c in candidates)
+        method = "learned" if candidates and single >= ONE_SENTENCE_SHARE * len(candidates) else "mix"
+    if method == "learned":
         return [float(s) for s in shipped_model().score(features(candidates, query, rerank.depth))]
-    if rerank.method != "mix":
+    if method != "mix":
         raise ValueError(f"unknown re-ranker {rerank.method!r}: use one of {', '.join(RERANKERS)}")
     w = rerank.evidence_weight
     evidence = min_max([best_evidence(c.sentences) for c in candidates])

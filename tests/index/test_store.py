@@ -304,3 +304,12 @@ def test_passages_of_a_document_are_its_passages_in_order(root: Path):
         assert index.passages_of(doc_id) == [p for p in index.passages if p.doc_id == doc_id]
         assert index.passages_of(doc_id)
     assert index.passages_of("no-such-document") == []
+
+
+def test_a_version_built_by_another_model_is_refused_naming_the_settings_that_built_it(root: Path):
+    other = HashingEmbedder()
+    other.model_id = "intfloat/multilingual-e5-small@onnxruntime-1.32.0/fp32/v2"  # the template is hashing-64's
+    with pytest.raises(IndexMismatchError) as refused:
+        IndexBuilder(root, other, Analyzer(), ChunkSettings(220, 1)).load()
+    message = str(refused.value)
+    assert "/fp32/v2" in message and "--rebuild" in message and "BRIEFQA_ONNX_QUANTISATION" in message

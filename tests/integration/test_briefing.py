@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from briefqa.runtime import make_builder, make_searcher
+from briefqa.runtime import embedder_spec, make_builder, make_searcher
 from briefqa.settings import Settings
 from index.embedding import Embedder
 from text.sentences import sentence_spans
@@ -23,10 +23,10 @@ FIRST_PLACE = {
 
 @pytest.fixture(scope="module", params=["onnx:int4-b32", "onnx:fp32", "onnx:int8", "torch:fp32"])
 def searcher(request: pytest.FixtureRequest, briefing_settings: Settings, real_embedder: Embedder, tmp_path_factory):
-    """The default runtime (ONNX fp32) over the shared index; ONNX int8 and torch over their own."""
+    """The default runtime (ONNX int4-b32, the bundled model) over the shared index; the others over their own."""
     settings, embedder = briefing_settings, real_embedder
     backend, quantisation = request.param.split(":")
-    if (backend, quantisation) != (settings.embedder_backend, settings.onnx_quantisation):
+    if (backend, quantisation) != (settings.embedder_backend, embedder_spec(settings).quantisation):
         from briefqa.runtime import make_embedder
         from tests.helpers import BRIEFING, settings_for
 
