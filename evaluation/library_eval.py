@@ -22,6 +22,7 @@ from evaluation.questions import Question, load_questions
 from evaluation.runner import PrecomputedQueries, retriever
 from index.embedding import Embedder
 from index.search import MODES, Searcher
+from index.store import IndexMismatchError
 from text.progress import Progress
 
 QUESTIONS = PROJECT_ROOT / "evaluation" / "questions"
@@ -122,7 +123,11 @@ def _measure(
     folder = library_folder(work, size, include_library)
     sized = settings.model_copy(update={"data_dir": work / f"index-{size}"})
     builder = make_builder(sized, embedder)
-    builder.sync([folder], remove_missing=True, progress=lambda done, total: staged("embedding passages", done, total))
+    embedding = lambda done, total: staged("embedding passages", done, total)  # noqa: E731
+    try:
+        builder.sync([folder], remove_missing=True, progress=embedding)
+    except IndexMismatchError:  # built by another model or settings: the folder is the benchmark's own
+        builder.sync([folder], remove_missing=True, rebuild=True, progress=embedding)
     index = builder.load()
     searcher = make_searcher(sized, index, embedder)
     scores = tuple(_score_set(s, searcher, k, staged) for s in sets)

@@ -180,3 +180,14 @@ def test_briefqa_eval_prints_and_writes_the_answers_of_a_jsonl_set(tmp_path, mon
     assert "| abstained (unanswerable) | 1.000 (1/1) |" in markdown
     only_bm25 = CliRunner().invoke(app, ["eval", str(asked), "-m", "bm25", "-o", str(tmp_path / "bm25")])
     assert only_bm25.exit_code == 0 and "## Answers" not in (tmp_path / "bm25" / "report.md").read_text("utf-8")
+
+
+def test_a_library_indexed_by_another_model_is_indexed_again(tmp_path, embedder):
+    run_library_eval(tmp_path, "work", sizes="0")
+    embedder.model_id = "another-model"  # the default runtime changed since the last run
+    out = run_library_eval(tmp_path, "work", sizes="0")
+    root = tmp_path / "work" / "library" / "index-0" / "index"
+    current = (root / "CURRENT").read_text(encoding="utf-8").strip()
+    manifest = json.loads((root / "versions" / current / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"]["id"] == "another-model"
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["sizes"][0]["documents"] == 9
