@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         0.6, ge=0, le=1, description="Share of the best sentence's evidence in the mix re-ranking."
     )
     reranker: Literal["auto", "learned", "mix"] = Field(
-        "mix",
+        "auto",
         description="learned: the shipped logistic model (docs/retrieval.md); mix: fused score and evidence; "
         "auto: learned where most candidates are single sentences (what it learned from), mix elsewhere.",
     )

@@ -48,14 +48,15 @@ FEATURES = (
 @dataclass(frozen=True)
 class Rerank:
     """Hybrid search re-ranks its best ``depth`` passages (0 turns it off) with the ``method``:
-    ``learned`` (the shipped logistic model) or ``mix`` (fused score and best-sentence evidence mixed by
-    ``evidence_weight``, less ``missing_name`` per place the passage lacks). The defaults are the
+    ``learned`` (the shipped logistic model), ``mix`` (fused score and best-sentence evidence mixed by
+    ``evidence_weight``, less ``missing_name`` per place the passage lacks) or ``auto`` (learned for
+    single sentences, the mix for paragraphs: ``ONE_SENTENCE_SHARE``). The defaults are the
     service's (BRIEFQA_RERANKER, BRIEFQA_RERANK_DEPTH, BRIEFQA_EVIDENCE_WEIGHT)."""
 
     depth: int = 10
     evidence_weight: float = 0.6
     missing_name: float = 0.3
-    method: str = "mix"
+    method: str = "auto"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from evaluation.rerank_training import Group, compare, fit
 from index.evidence import SentenceEvidence
 from index.query import analyse
-from index.rerank import FEATURES, LEARNED, Candidate, LinearModel, Rerank, features, read_model
+from index.rerank import FEATURES, LEARNED, Candidate, LinearModel, Rerank, features, read_model, scores
 from index.search import Searcher
 from ingest.documents import Passage
 from text.terms import Analyzer
@@ -98,3 +99,16 @@ def test_a_learned_model_decides_the_order(searcher: Searcher, monkeypatch: pyte
     hits = reranking(searcher, "learned").search(QUESTION, 10).hits
     lengths = [len(h.passage.text) for h in hits]
     assert len(hits) == 10 and lengths == sorted(lengths, reverse=True)
+
+
+def test_auto_scores_single_sentences_with_the_learned_model_and_paragraphs_with_the_mix():
+    query = analyse(QUESTION, Analyzer(), lambda term: True)
+    single = [
+        candidate("广州天使母基金规模100亿元。", (1, 0.9), (2, 8.0), 1.5),
+        candidate("深圳也设立了天使母基金。", None, (1, 10.0), 0.5),
+    ]
+    sentence = SentenceEvidence(0, 5, None, 0.1, 0.1, False)
+    paragraphs = [replace(c, sentences=(*c.sentences, sentence)) for c in single]
+    for few, like in ((single, "learned"), (paragraphs, "mix")):
+        assert scores(few, query, Rerank(method="auto")) == scores(few, query, Rerank(method=like))
+    assert scores(single, query, Rerank(method="learned")) != scores(single, query, Rerank(method="mix"))
