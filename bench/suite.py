@@ -23,7 +23,7 @@ from bench.corpus import BENCH_DIR, distinct_questions, load_cmrc, write_article
 from bench.encode import Traced, encode_ms, load_bare_model, measure_floor
 from bench.http_load import measure_service, serving
 from bench.ingest import measure_ingest, measure_jieba, timed_ingest
-from bench.options import MILVUS_SIZES, SERVERS, BenchOptions
+from bench.options import MILVUS_SIZES, ONNX_INGESTS, SERVERS, BenchOptions
 from bench.peer import peer_python, run_peer
 from bench.report import table, write_json
 from bench.runtime import build_version, cold_ask, restart
@@ -107,8 +107,7 @@ def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced
     embedder = make_embedder(settings)
     folder = write_articles(BENCH_DIR / "articles", articles)
     out = {"ingest": measure_ingest(settings, embedder, folder, bare, traced)}
-    onnx_servers = (("ingest_onnx", "onnx-batching"), ("ingest_onnx_fp32", "onnx-fp32-batching"))
-    for key, server in (*onnx_servers, ("ingest_onnx_int8", "onnx-int8-batching")):
+    for key, server in ONNX_INGESTS:
         env = SERVERS[server]
         onnx = settings.model_copy(
             update={

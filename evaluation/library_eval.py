@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from briefqa.runtime import make_builder, make_searcher
@@ -123,7 +124,7 @@ def _measure(
     folder = library_folder(work, size, include_library)
     sized = settings.model_copy(update={"data_dir": work / f"index-{size}"})
     builder = make_builder(sized, embedder)
-    embedding = lambda done, total: staged("embedding passages", done, total)  # noqa: E731
+    embedding = partial(staged, "embedding passages")
     try:
         builder.sync([folder], remove_missing=True, progress=embedding)
     except IndexMismatchError:  # built by another model or settings: the folder is the benchmark's own
