@@ -33,6 +33,7 @@ def embedder_spec(settings: Settings) -> EmbedderSpec:
         query_prefix=settings.query_prefix,
         passage_prefix=settings.passage_prefix,
         batch_wait_ms=settings.batch_wait_ms,
+        passage_lanes=settings.onnx_passage_lanes,
         quantisation=quantisation,
     )
 

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
         description="The onnx backend's model: auto (int4-b32 for the bundled model, fp32 for your own), int4-b32 "
         "(the bundled model's own 4-bit weights: fp32's accuracy, 92 MB), fp32 or int8 (faster, less exact).",
     )
+    onnx_passage_lanes: int = Field(
+        1,
+        ge=1,
+        le=8,
+        description="Passage batches the onnx backend runs at once at ingest, each on a share of the cores: 1 (one "
+        "run on every core) was the faster on AVX-512 VNNI, 2 on an AVX2 CPU for int8 (docs/performance.md).",
+    )
     batch_wait_ms: float = Field(
         2.0, ge=0, le=50, description="Under load, how long a query batch waits for more; 0 turns batching off."
     )

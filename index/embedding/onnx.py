@@ -55,10 +55,13 @@ class OnnxEmbedder(ModelEmbedder):
     L2-normalise (what the folder's sentence-transformers modules do).
 
     Threads: one session with ``threads`` intra-op threads (default all cores) serves every call;
-    ``lanes`` calls may run it side by side (ONNX Runtime releases the GIL for the whole run and its
-    session is thread-safe). A second session per lane would cost another copy of the weights
-    (about 120 MB for int8) and measured no faster. Idle pool threads sleep instead of spinning
-    (``spinning``) so that they leave the cores to the server's own threads.
+    ``lanes`` question batches may run it side by side (ONNX Runtime releases the GIL for the whole
+    run and its session is thread-safe), and ``passage_lanes`` passage batches at ingest: one (every
+    core on one run) was 1.17x (int4-b32) and 1.36x (int8) faster than two on AVX-512 VNNI; two
+    were the faster for int8 on an AVX2 CPU (docs/performance.md). A second session per lane would
+    cost another copy of the weights (about 120 MB for int8) and measured no faster. Idle pool
+    threads sleep instead of spinning (``spinning``) so that they leave the cores to the server's
+    own threads.
 
     Int8 vectors depend slightly on the batch a text is in (one activation scale per batch): the
     ``recipe`` is recorded with stored vectors so that another runtime's are never mixed in.
@@ -84,11 +87,13 @@ class OnnxEmbedder(ModelEmbedder):
         cache_size: int = 1024,
         spinning: bool = False,
         tokens: TokenIds | None = None,
+        passage_lanes: int = 1,
     ) -> None:
         self.folder, self.model_id, self.batch_size = Path(folder), model_id, batch_size
         self.recipe = export_recipe(self.folder)
         self.threads = max(1, threads or os.cpu_count() or 1)
         self.lanes = self.threads
+        self.passage_lanes = max(1, passage_lanes)
         declared = _prompts(self.folder)
         self.query_prefix = declared[0] if query_prefix is None else query_prefix
         self.passage_prefix = declared[1] if passage_prefix is None else passage_prefix
@@ -114,19 +119,18 @@ class OnnxEmbedder(ModelEmbedder):
         return vectors if vectors is not None else np.zeros((0, self.dimension), np.float32)
 
     def _encode_side_by_side(self, texts: list[str]) -> np.ndarray:
-        """As ``_encode``, with ``lanes`` batches running at once (ingest): the int8 kernels use a
-        second core poorly within one run, and runs on one session overlap without the GIL. Each
-        group of similar lengths is dealt out row by row, so that the lanes' batches are alike."""
-        if self.lanes == 1 or len(texts) <= self.batch_size:
+        """As ``_encode``, with ``passage_lanes`` batches running at once (ingest; runs on one session
+        overlap without the GIL). Each group of similar lengths is dealt out row by row, so that the
+        lanes' batches are alike."""
+        lanes = self.passage_lanes
+        if lanes == 1 or len(texts) <= self.batch_size:
             return self._encode(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        span = self.batch_size * self.lanes
-        chunks = [
-            order[at : at + span][lane :: self.lanes] for at in range(0, len(order), span) for lane in range(self.lanes)
-        ]
+        span = self.batch_size * lanes
+        chunks = [order[at : at + span][lane::lanes] for at in range(0, len(order), span) for lane in range(lanes)]
         chunks = [rows for rows in chunks if rows]
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.lanes, "onnx-passages")
+            self._pool = ThreadPoolExecutor(lanes, "onnx-passages")
         parts = self._pool.map(lambda rows: self._batch([texts[i] for i in rows]), chunks)
         vectors = np.zeros((len(texts), self.dimension), np.float32)
         for rows, part in zip(chunks, parts, strict=True):

@@ -111,6 +111,7 @@ def test_the_onnx_backend_never_imports_torch():
 def test_passages_run_side_by_side_give_the_vectors_of_one_lane(source: Path):
     fp32 = export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32")  # batch-independent vectors
     many = [f"{text}（第{i}句）" for i in range(7) for text in TEXTS]
-    lanes, alone = OnnxEmbedder(fp32, "e5", threads=2, batch_size=4), OnnxEmbedder(fp32, "e5", threads=1, batch_size=4)
-    assert lanes.lanes == 2 and alone.lanes == 1
+    lanes = OnnxEmbedder(fp32, "e5", threads=2, batch_size=4, passage_lanes=2)
+    alone = OnnxEmbedder(fp32, "e5", threads=1, batch_size=4)
+    assert lanes.passage_lanes == 2 and alone.passage_lanes == 1
     np.testing.assert_allclose(lanes.embed_passages(many), alone.embed_passages(many), atol=1e-5)

@@ -45,6 +45,13 @@ def test_default_settings_leave_the_prompts_to_the_bundled_model() -> None:
     assert embedder_spec(Settings(embedder_backend="torch")).model_id == BUNDLED_MODEL_ID
 
 
+def test_passage_lanes_reach_the_embedder_and_leave_its_vectors_named_alike() -> None:
+    # one passage run on every core by default (the faster on AVX-512 VNNI); the lanes change no recipe
+    one, two = embedder_spec(Settings()), embedder_spec(Settings(onnx_passage_lanes=2))
+    assert (one.passage_lanes, two.passage_lanes) == (1, 2)
+    assert one.model_id == two.model_id
+
+
 @pytest.mark.slow
 def test_the_bundled_model_embeds_with_the_e5_prefixes(real_embedder: Embedder) -> None:
     """The prompts the converted model declares are exactly the prefixes e5 was trained with."""
