@@ -12,7 +12,7 @@ from briefqa.settings import Settings
 from index.answering import answer_question
 from index.embedding import Embedder
 from index.sentence_vectors import sentences_of
-from service.responses import answer_out, passages_out
+from service.responses import answer_out, passages_out, scope_out
 
 
 def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, mode: str) -> dict[str, Any]:
@@ -26,6 +26,7 @@ def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, 
         "abstained": abstained,
         "answer": out.model_dump() if (out := answer_out(answer, result.query.terms)) and not abstained else None,
         "terms": result.terms,
+        "scope": scope.model_dump() if (scope := scope_out(result.scope)) else None,
         "passages": [p.model_dump() for p in passages_out(result, index.documents, answer)],
         "index_version": index.version,
     }
@@ -33,6 +34,8 @@ def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, 
 
 def render(body: dict[str, Any], console: Console) -> None:
     """Print the answer and each passage with its citation, matched terms in bold."""
+    if body.get("scope"):  # the issue the question named or described, and how it was found
+        console.print(Text(f"范围：{body['scope']['reason']}", style="dim"))
     if body["abstained"]:
         console.print("[yellow]这个问题似乎不在已索引的简报范围内（abstained）。[/yellow]")
     elif body["answer"]:

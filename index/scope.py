@@ -1,8 +1,8 @@
 """Which documents a question is about, when it says so: an issue number, a publication, an issue's date, or
 a description of an issue by its topic ("讲氢能产业那期").
 
-An explicit reference becomes a filter. A description ("讲氢能的那期", or 这期/本期 in a library of several
-issues) names no document, so it is resolved by retrieval: the document its topic words point to
+An explicit reference becomes a filter. A description ("讲氢能的那期", "in the hydrogen issue", or 这期/本期
+in a library of several issues) names no document, so it is resolved by retrieval: the document its topic words point to
 (``rank_documents`` in index.search does that step). Explicit filters from the caller always win.
 """
 
@@ -25,9 +25,24 @@ _ISSUE_DATE = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?(?=[^，。？?！]{0,6}(?:期|刊|简报|《))"
 )
 # An issue described by its topic: 讲氢能产业那期, 谈数字经济的那一期, 关于低空经济的那份简报, 合肥氢能那期.
+# In English: "in the hydrogen issue", "according to the AI briefing", "the issue on the low-altitude economy".
+# Words that pick an issue by its place in the series, not its topic, describe none (the latest issue).
+_NOT_A_TOPIC = (
+    r"(?!(?:this|that|same|latest|last|current|next|previous|recent|new|first|second|third|other|cumulative)\b)"
+)
 _TOPICS = (
     re.compile(r"(?:讲|谈|关于|介绍|聚焦|写|研究|说)([^，。？?！的那这哪]{2,20}?)的?(?:那|这|哪|一)一?(?:期|份|篇)"),
     re.compile(r"([^，。？?！的那这哪期]{2,12}?)的?那一?期"),
+    re.compile(
+        rf"\b(?:in|from|of|according to|by|for)\s+the\s+{_NOT_A_TOPIC}([a-z][a-z'’\- ]{{0,40}}?)\s+"
+        r"(?:issue|briefing|edition)\b(?!\s+(?:no\b|number))",
+        re.I,
+    ),
+    re.compile(
+        rf"\bthe\s+(?:issue|briefing|edition)\s+(?:on|about|covering)\s+(?:the\s+)?{_NOT_A_TOPIC}"
+        r"([a-z][a-z'’\- ]{0,40}?)(?=\s*[,?.!;]|\s*$)",
+        re.I,
+    ),
 )
 
 

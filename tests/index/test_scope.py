@@ -102,3 +102,22 @@ def test_a_question_about_an_unnamed_issue_is_asked_of_the_issues_not_the_other_
         assert scope.doc_ids == ("lx-06",) and rest == question, question
     assert resolve_scope("香港电台由谁主办？", mixed, by_title) is None  # 主办 alone asks nothing of an issue
     assert resolve_scope("编辑部地址在哪里？", LIBRARY, by_title) is None  # every document is an issue
+
+
+def test_an_issue_described_by_topic_in_english_is_found_and_the_description_taken_out():
+    def by_words(text: str) -> list[tuple[str, float]]:
+        return [("lx-09", 2.0), ("lx-06", 1.0)] if "hydrogen" in text.lower() else [("lx-06", 2.0)]
+
+    scope, rest = resolve_scope("Who is the editor of the hydrogen issue?", LIBRARY, by_words)  # type: ignore[misc]
+    assert scope.doc_ids == ("lx-09",) and scope.kind == "topic" and rest == "Who is the editor ?"
+    scope, rest = resolve_scope("Who edited the briefing on the future industries?", LIBRARY, by_words)  # type: ignore[misc]
+    assert scope.doc_ids == ("lx-06",) and rest == "Who edited ?"
+
+
+def test_an_english_issue_picked_by_its_place_in_the_series_or_its_number_is_no_topic():
+    for question in (
+        "How many copies of the latest issue were printed?",
+        "What is the cumulative issue number of this briefing?",
+        "When did Guangdong province issue its action plan for future industries?",
+    ):
+        assert resolve_scope(question, LIBRARY, by_title) is None, question

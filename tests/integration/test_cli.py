@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from models.e5_convert import MARKER
-from tests.helpers import BRIEFING
+from tests.helpers import BRIEFING, LIBRARY
 
 
 def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -62,6 +62,19 @@ def test_ingest_then_ask_prints_cited_passages(tmp_path: Path):
     asked = run_cli("ask", "这期刊物的责任编辑是谁？", "-k", "2", data_dir=data)
     assert asked.returncode == 0, asked.stderr
     assert "柴永鹏" in asked.stdout and "第6期" in asked.stdout
+
+
+@pytest.mark.slow
+def test_ask_says_which_issue_a_described_issue_was_taken_to_be(tmp_path: Path):
+    hefei = LIBRARY[1] / "lingdao-xuekan-2025-09.txt"
+    assert run_cli("ingest", str(BRIEFING), str(hefei), data_dir=tmp_path / "var").returncode == 0
+    asked = run_cli("ask", "讲氢能产业那期的责任编辑是谁？", "--json", data_dir=tmp_path / "var")
+    body = json.loads(asked.stdout)
+    assert body["scope"]["doc_ids"] == ["lingdao-xuekan-2025-09"] and "周敏" in body["answer"]["text"]
+    plain = run_cli("ask", "讲氢能产业那期的责任编辑是谁？", data_dir=tmp_path / "var")
+    assert "范围：" in plain.stdout and "周敏" in plain.stdout
+    unscoped = json.loads(run_cli("ask", "天使母基金规模多大？", "--json", data_dir=tmp_path / "var").stdout)
+    assert unscoped["scope"] is None
 
 
 def test_every_command_shows_examples_in_its_help():
