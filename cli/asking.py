@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from rich.console import Console
@@ -13,23 +14,27 @@ from index.answering import answer_question
 from index.embedding import Embedder
 from index.sentence_vectors import sentences_of
 from service.responses import answer_out, passages_out, scope_out
+from service.schemas import AskOut
 
 
 def ask_once(settings: Settings, embedder: Embedder, question: str, top_k: int, mode: str) -> dict[str, Any]:
+    """The body of POST /v1/ask (``AskOut``, so the two cannot drift apart), with no answer when it abstains."""
+    started = time.perf_counter()
     index = make_builder(settings, embedder).load()
     searcher = make_searcher(settings, index, embedder)
     searcher.sentences.load(text for _, text in sentences_of(index.passages))  # kept at ingest: none embedded
     result = searcher.search(question, top_k, mode)
     answer, abstained = answer_question(result)
-    return {
-        "question": question,
-        "abstained": abstained,
-        "answer": out.model_dump() if (out := answer_out(answer, result.query.terms)) and not abstained else None,
-        "terms": result.terms,
-        "scope": scope.model_dump() if (scope := scope_out(result.scope)) else None,
-        "passages": [p.model_dump() for p in passages_out(result, index.documents, answer)],
-        "index_version": index.version,
-    }
+    return AskOut(
+        question=question,
+        abstained=abstained,
+        answer=None if abstained else answer_out(answer, result.query.terms),
+        terms=result.terms,
+        scope=scope_out(result.scope),
+        passages=passages_out(result, index.documents, answer),
+        index_version=index.version,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    ).model_dump()
 
 
 def render(body: dict[str, Any], console: Console) -> None:

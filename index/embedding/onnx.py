@@ -56,9 +56,8 @@ class OnnxEmbedder(ModelEmbedder):
 
     Threads: one session with ``threads`` intra-op threads (default all cores) serves every call;
     ``lanes`` question batches may run it side by side (ONNX Runtime releases the GIL for the whole
-    run and its session is thread-safe), and ``passage_lanes`` passage batches at ingest: one (every
-    core on one run) was 1.17x (int4-b32) and 1.36x (int8) faster than two on AVX-512 VNNI; two
-    were the faster for int8 on an AVX2 CPU (docs/performance.md). A second session per lane would
+    run and its session is thread-safe), and ``passage_lanes`` passage batches at ingest (one, on
+    every core, is the faster with AVX-512 VNNI: docs/performance.md). A second session per lane would
     cost another copy of the weights (about 120 MB for int8) and measured no faster. Idle pool
     threads sleep instead of spinning (``spinning``) so that they leave the cores to the server's
     own threads.
