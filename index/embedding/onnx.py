@@ -1,5 +1,6 @@
-"""A mean-pooled sentence-transformers model exported to ONNX (``models/onnx_export.py``), run on ONNX
-Runtime: tokenizers + onnxruntime + numpy, no torch in the process (about 1 GB less resident)."""
+"""A mean-pooled sentence-transformers model exported to ONNX (``models/onnx_export.py``), run on
+OpenVINO or ONNX Runtime (``index.embedding.runtimes``): a tokenizer, the runtime and numpy, no torch
+in the process (about 1 GB less resident)."""
 
 from __future__ import annotations
 
@@ -7,31 +8,18 @@ import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from index.embedding.base import ModelEmbedder
 from index.embedding.cache import QueryCache
 from index.embedding.e5_tokens import FileTokens, TokenIds
+from index.embedding.runtimes import open_graph
 from index.embedding.sbert import PASSAGE_PROMPT_NAMES
 from index.embedding.traced import in_length_order
 
 MODEL_FILE = "model.onnx"
 RECIPE_FILE = "briefqa-onnx.json"
-
-
-def _session(model_file: Path, threads: int, spinning: bool) -> Any:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL  # the graph is a chain: parallel only adds overhead
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    # idle pool threads that spin take the cores from the server's own threads (and other processes)
-    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
-    return ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
 
 
 def _prompts(folder: Path) -> tuple[str, str]:
@@ -54,22 +42,22 @@ class OnnxEmbedder(ModelEmbedder):
     """Unit vectors from an exported folder: tokenize, run the graph, mean-pool over the attention mask,
     L2-normalise (what the folder's sentence-transformers modules do).
 
-    Threads: one session with ``threads`` intra-op threads (default all cores) serves every call;
-    ``lanes`` question batches may run it side by side (ONNX Runtime releases the GIL for the whole
-    run and its session is thread-safe), and ``passage_lanes`` passage batches at ingest (one, on
-    every core, is the faster with AVX-512 VNNI: docs/performance.md). A second session per lane would
-    cost another copy of the weights (about 120 MB for int8) and measured no faster. Idle pool
-    threads sleep instead of spinning (``spinning``) so that they leave the cores to the server's
-    own threads.
+    Threads: one graph with ``threads`` threads (default all cores) serves every call; ``lanes``
+    question batches may run it side by side (both runtimes release the GIL for the whole run), and
+    ``passage_lanes`` passage batches at ingest (one, on every core, is the faster on AVX-512 CPUs:
+    docs/performance.md). A second graph per lane would cost another copy of the weights and
+    measured no faster. ONNX Runtime's idle pool threads sleep instead of spinning (``spinning``) so
+    that they leave the cores to the server's own threads.
 
-    Int8 vectors depend slightly on the batch a text is in (one activation scale per batch): the
-    ``recipe`` is recorded with stored vectors so that another runtime's are never mixed in.
+    Vectors depend slightly on the runtime, its precision and (int8) the batch a text is in: the
+    model id names the runtime's recipe so that another runtime's vectors are never mixed in.
 
     Args:
         folder: the export (``model.onnx``, ``tokenizer.json``, the sentence-transformers configs).
         model_id: the name recorded in index manifests.
         query_prefix, passage_prefix: instead of the folder's prompts (None: the folder's).
         tokens: what turns texts into token ids (default: the folder's ``tokenizer.json``).
+        runtime, precision: "openvino" (in "f32" or "bf16") or "onnxruntime" (``index.embedding.runtimes``).
     """
 
     query_cache: QueryCache
@@ -87,6 +75,8 @@ class OnnxEmbedder(ModelEmbedder):
         spinning: bool = False,
         tokens: TokenIds | None = None,
         passage_lanes: int = 1,
+        runtime: str = "onnxruntime",
+        precision: str = "f32",
     ) -> None:
         self.folder, self.model_id, self.batch_size = Path(folder), model_id, batch_size
         self.recipe = export_recipe(self.folder)
@@ -98,15 +88,15 @@ class OnnxEmbedder(ModelEmbedder):
         self.passage_prefix = declared[1] if passage_prefix is None else passage_prefix
         self.query_cache = QueryCache(cache_size)
         self._tokens = tokens or FileTokens(self.folder / "tokenizer.json", max_length)
-        self._session = _session(self.folder / MODEL_FILE, self.threads, spinning)
-        self._inputs = {i.name for i in self._session.get_inputs()}
-        self.dimension = int(self._session.get_outputs()[0].shape[-1])
+        self.runtime = runtime
+        self._graph = open_graph(self.folder / MODEL_FILE, runtime, self.threads, spinning, precision)
+        self.dimension = self._graph.dimension
         self._pool: ThreadPoolExecutor | None = None  # made on the first batch of passages
 
     def _batch(self, texts: list[str]) -> np.ndarray:
         ids, mask = self._tokens(texts)
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        hidden = self._graph(feed)
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)

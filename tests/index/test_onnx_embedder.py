@@ -1,5 +1,6 @@
-"""The torch-free ONNX embedder: the same vectors as sentence-transformers on the same weights, int8
-close to them, and no torch in its process. The real model (marked slow) but for the refusals."""
+"""The torch-free ONNX embedder: the same vectors as sentence-transformers on the same weights, on
+OpenVINO as on ONNX Runtime, int8 close to them, and no torch in its process. The real model (marked
+slow) but for the refusals."""
 
 from __future__ import annotations
 
@@ -59,10 +60,25 @@ def test_fp32_export_embeds_as_sentence_transformers_does(source: Path):
 
 
 @pytest.mark.slow
+def test_openvino_runs_the_fp32_export_as_onnx_runtime_does(source: Path):
+    # ONNX Runtime's fp32 vectors are sentence-transformers' (above): so OpenVINO's in f32 are too
+    folder = export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32")
+    ov, ort = OnnxEmbedder(folder, "e5", runtime="openvino"), OnnxEmbedder(folder, "e5", runtime="onnxruntime")
+    sentences, questions = briefing_texts()
+    assert np.abs(ov.embed_passages(sentences) - ort.embed_passages(sentences)).max() < 1e-5
+    assert np.abs(ov.embed_queries(questions) - ort.embed_queries(questions)).max() < 1e-5
+
+
+def test_int8_on_openvino_is_refused_naming_the_runtime_to_set():
+    with pytest.raises(ValueError, match="BRIEFQA_ONNX_RUNTIME=onnxruntime"):
+        Settings(embedder_backend="onnx", onnx_quantisation="int8", onnx_runtime="openvino")
+
+
+@pytest.mark.slow
 def test_int8_vectors_stay_close_to_fp32(source: Path):
     from briefqa.runtime import make_embedder
 
-    int8 = make_embedder(Settings(embedder_backend="onnx", onnx_quantisation="int8"))
+    int8 = make_embedder(Settings(embedder_backend="onnx", onnx_quantisation="int8", onnx_runtime="onnxruntime"))
     fp32 = OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5")
     cosines = (int8.embed_passages(TEXTS) * fp32.embed_passages(TEXTS)).sum(axis=1)
     assert cosines.min() > 0.98, cosines
@@ -78,11 +94,12 @@ def briefing_texts() -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.slow
-def test_int4_b32_vectors_stay_within_a_measured_cosine_of_fp32(source: Path):
+@pytest.mark.parametrize("runtime", ["openvino", "onnxruntime"])
+def test_int4_b32_vectors_stay_within_a_measured_cosine_of_fp32(source: Path, runtime: str):
     # measured: min cosine 0.99993 over 579 real texts, these among them (docs/performance.md); int8 0.992
     from briefqa.runtime import make_embedder
 
-    int4 = make_embedder(Settings(embedder_backend="onnx", onnx_quantisation="int4-b32"))
+    int4 = make_embedder(Settings(embedder_backend="onnx", onnx_quantisation="int4-b32", onnx_runtime=runtime))
     fp32 = OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5")
     sentences, questions = briefing_texts()
     assert len(sentences) > 50 and len(questions) == 76
@@ -90,6 +107,32 @@ def test_int4_b32_vectors_stay_within_a_measured_cosine_of_fp32(source: Path):
         for texts in (sentences, questions, TEXTS):
             cosines = (ours(texts) * theirs(texts)).sum(axis=1)
             assert cosines.min() > 0.9995, (texts[int(cosines.argmin())], cosines.min())
+
+
+def _has_bf16() -> bool:
+    import openvino as ov
+
+    return "BF16" in ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_bf16(), reason="this CPU computes no bfloat16 (AVX512_BF16 or AMX)")
+def test_bf16_vectors_are_named_as_such_and_stay_close_to_fp32(source: Path):
+    # measured: min cosine 0.99993 to fp32 on these texts; recorded in the model id so never mixed with f32's
+    from briefqa.runtime import embedder_spec, make_embedder
+
+    settings = Settings(embedder_backend="onnx", onnx_precision="bf16")
+    assert "openvino-" in embedder_spec(settings).model_id and "-bf16/" in embedder_spec(settings).model_id
+    assert embedder_spec(settings).model_id != embedder_spec(Settings(embedder_backend="onnx")).model_id
+    bf16 = make_embedder(settings)
+    fp32 = OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5")
+    sentences, questions = briefing_texts()
+    for ours, theirs, texts in (
+        (bf16.embed_passages, fp32.embed_passages, sentences),
+        (bf16.embed_queries, fp32.embed_queries, questions),
+    ):
+        cosines = (ours(texts) * theirs(texts)).sum(axis=1)
+        assert cosines.min() > 0.9995, (texts[int(cosines.argmin())], cosines.min())
 
 
 @pytest.mark.slow

@@ -21,17 +21,22 @@ FIRST_PLACE = {
 }
 
 
-@pytest.fixture(scope="module", params=["onnx:int4-b32", "onnx:fp32", "onnx:int8", "torch:fp32"])
+RUNTIMES = ["onnx:int4-b32:openvino", "onnx:int4-b32:onnxruntime", "onnx:fp32:openvino", "onnx:int8:onnxruntime"]
+
+
+@pytest.fixture(scope="module", params=[*RUNTIMES, "torch:fp32:"])
 def searcher(request: pytest.FixtureRequest, briefing_settings: Settings, real_embedder: Embedder, tmp_path_factory):
-    """The default runtime (ONNX int4-b32, the bundled model) over the shared index; the others over their own."""
+    """The default runtime (int4-b32 on OpenVINO, the bundled model) over the shared index; others over their own."""
     settings, embedder = briefing_settings, real_embedder
-    backend, quantisation = request.param.split(":")
-    if (backend, quantisation) != (settings.embedder_backend, embedder_spec(settings).quantisation):
+    backend, quantisation, runtime = request.param.split(":")
+    default = (settings.embedder_backend, embedder_spec(settings).quantisation, settings.onnx_runtime)
+    if (backend, quantisation, runtime) != default:
         from briefqa.runtime import make_embedder
         from tests.helpers import BRIEFING, settings_for
 
-        folder = tmp_path_factory.mktemp(f"briefing-{backend}-{quantisation}")
-        settings = settings_for(folder, embedder_backend=backend, onnx_quantisation=quantisation)
+        folder = tmp_path_factory.mktemp(f"briefing-{backend}-{quantisation}-{runtime}")
+        chosen = {"onnx_runtime": runtime} if runtime else {}
+        settings = settings_for(folder, embedder_backend=backend, onnx_quantisation=quantisation, **chosen)
         embedder = make_embedder(settings)
         make_builder(settings, embedder).sync([BRIEFING])
     index = make_builder(settings, embedder).current()
