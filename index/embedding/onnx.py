@@ -14,7 +14,7 @@ import numpy as np
 from index.embedding.base import ModelEmbedder
 from index.embedding.cache import QueryCache
 from index.embedding.e5_tokens import FileTokens, TokenIds
-from index.embedding.runtimes import open_graph
+from index.embedding.runtimes import BATCH_SIZES, open_graph
 from index.embedding.sbert import PASSAGE_PROMPT_NAMES
 from index.embedding.traced import in_length_order
 
@@ -56,6 +56,7 @@ class OnnxEmbedder(ModelEmbedder):
         folder: the export (``model.onnx``, ``tokenizer.json``, the sentence-transformers configs).
         model_id: the name recorded in index manifests.
         query_prefix, passage_prefix: instead of the folder's prompts (None: the folder's).
+        batch_size: texts per run at ingest (default: the runtime's, ``runtimes.BATCH_SIZES``).
         tokens: what turns texts into token ids (default: the folder's ``tokenizer.json``).
         runtime, precision: "openvino" (in "f32" or "bf16") or "onnxruntime" (``index.embedding.runtimes``).
     """
@@ -69,7 +70,7 @@ class OnnxEmbedder(ModelEmbedder):
         query_prefix: str | None = None,
         passage_prefix: str | None = None,
         threads: int | None = None,
-        batch_size: int = 32,
+        batch_size: int | None = None,
         max_length: int = 512,
         cache_size: int = 1024,
         spinning: bool = False,
@@ -78,7 +79,8 @@ class OnnxEmbedder(ModelEmbedder):
         runtime: str = "onnxruntime",
         precision: str = "f32",
     ) -> None:
-        self.folder, self.model_id, self.batch_size = Path(folder), model_id, batch_size
+        self.folder, self.model_id = Path(folder), model_id
+        self.batch_size = batch_size or BATCH_SIZES.get(runtime, 32)
         self.recipe = export_recipe(self.folder)
         self.threads = max(1, threads or os.cpu_count() or 1)
         self.lanes = self.threads
