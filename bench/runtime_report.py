@@ -1,5 +1,5 @@
-"""The model runtime's figures (ONNX, the default int4-b32, beside torch) as table lines, and the runtime issue's six
-targets judged on the same run."""
+"""The model runtime's figures (each ONNX recipe, the default first, beside torch) as table lines, and the
+runtime issue's six targets judged on the same run."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ ONNX, TORCH = "onnx-batching", "torch-batching"
 
 
 def runtime_lines(r: dict[str, Any]) -> list[str]:
-    """Ingest on ONNX Runtime, then each runtime's restart of a served version and cold ``briefqa ask``."""
+    """Ingest on each ONNX recipe, then each runtime's restart of a served version and cold ``briefqa ask``."""
     out = []
     for key, server in ONNX_INGESTS:
         if key not in r:

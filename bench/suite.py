@@ -46,7 +46,7 @@ def run(options: BenchOptions, save: Callable[[dict[str, Any]], None]) -> dict[s
     bare = load_bare_model(model_path(embedder_spec(settings)))
     query_prefix, _ = prompts(bare, settings.query_prefix, settings.passage_prefix)
     traced = Traced(bare)
-    section("ingest (torch, then ONNX: the default int4-b32, fp32, int8; same articles)")
+    section("ingest (torch, then each ONNX recipe of bench.options.ONNX_INGESTS; same articles)")
     results.update(_ingest_section(settings, options.articles, bare, traced))
     save(results)
     section("encode floor")
