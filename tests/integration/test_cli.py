@@ -121,3 +121,18 @@ def test_convert_model_writes_a_sentence_transformers_folder(tmp_path: Path):
     result = CliRunner().invoke(app, ["convert-model", str(tmp_path / "e5")])
     assert result.exit_code == 0, result.output
     assert "model ready in" in result.output and (tmp_path / "e5" / MARKER).is_file()
+
+
+@pytest.mark.slow
+def test_export_onnx_leaves_openvino_s_compiled_model_for_the_first_process(tmp_path: Path):
+    import shutil
+
+    from briefqa.runtime import embedder_spec
+    from briefqa.settings import Settings
+    from index.embedding.factory import onnx_folder
+
+    cache = onnx_folder(embedder_spec(Settings())) / "openvino-cache"  # the shared export: only its cache goes
+    shutil.rmtree(cache, ignore_errors=True)
+    done = run_cli("export-onnx", data_dir=tmp_path / "var")
+    assert done.returncode == 0, done.stderr
+    assert list(cache.glob("f32-*/*.blob")), "export-onnx compiled nothing for OpenVINO"
