@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from bench.corpus import Cmrc, distinct_questions, load_cmrc
+from bench.options import RECIPE_FIELDS
 from bench.timing import memory_mb, percentiles, time_each, timed
 from briefqa.runtime import make_embedder, make_searcher
 from briefqa.settings import PROJECT_ROOT, Settings
@@ -58,15 +59,9 @@ def briefing_hit_at_1(settings: Settings, embedder: Embedder) -> dict[str, Any]:
 
 def probe(backend: str, sentences: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="briefqa-probe-") as data_dir:  # its index and sentence store
-        name, quantisation, runtime, precision = [*backend.split(":"), "", "", ""][:4]  # "onnx:int8:onnxruntime"
-        settings = Settings(
-            embedder_backend=name,
-            onnx_quantisation=quantisation or "auto",
-            onnx_runtime=runtime or "openvino",
-            onnx_precision=precision or "f32",
-            batch_wait_ms=0,
-            data_dir=Path(data_dir),
-        )  # type: ignore[call-arg]
+        name, *recipe = backend.split(":")  # "onnx:int8:onnxruntime"; what it leaves out is the settings' default
+        chosen: dict[str, Any] = {k: v for k, v in zip(RECIPE_FIELDS, recipe, strict=False) if v}
+        settings = Settings(embedder_backend=name, batch_wait_ms=0, data_dir=Path(data_dir), **chosen)  # type: ignore[call-arg]
         return _probe(settings, backend, sentences)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from briefqa.settings import Settings
+
 SERVERS = {
     "onnx-batching": {  # the default: int4-b32 for the bundled model, on OpenVINO in fp32
         "BRIEFQA_EMBEDDER_BACKEND": "onnx",
@@ -48,12 +50,24 @@ ONNX_INGESTS = (
 )
 
 
-def recipe_label(server: str) -> str:
-    """How a server set-up's ONNX recipe is named in the report: ``int4-b32 (auto) on openvino f32``."""
+RECIPE_FIELDS = {
+    "onnx_quantisation": "BRIEFQA_ONNX_QUANTISATION",
+    "onnx_runtime": "BRIEFQA_ONNX_RUNTIME",
+    "onnx_precision": "BRIEFQA_ONNX_PRECISION",
+}
+
+
+def onnx_recipe(server: str) -> dict[str, str]:
+    """A server set-up's ONNX recipe as settings fields, the settings' own defaults where it names none."""
     env = SERVERS[server]
-    runtime = env.get("BRIEFQA_ONNX_RUNTIME", "openvino")
-    precision = f" {env.get('BRIEFQA_ONNX_PRECISION', 'f32')}" if runtime == "openvino" else ""
-    return f"{env['BRIEFQA_ONNX_QUANTISATION']} on {runtime}{precision}"
+    return {name: env.get(key, Settings.model_fields[name].default) for name, key in RECIPE_FIELDS.items()}
+
+
+def recipe_label(server: str) -> str:
+    """How a server set-up's ONNX recipe is named in the report: ``auto on openvino f32``."""
+    recipe = onnx_recipe(server)
+    precision = f" {recipe['onnx_precision']}" if recipe["onnx_runtime"] == "openvino" else ""
+    return f"{recipe['onnx_quantisation']} on {recipe['onnx_runtime']}{precision}"
 
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)

