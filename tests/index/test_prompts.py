@@ -36,11 +36,11 @@ def test_default_settings_leave_the_prompts_to_the_bundled_model() -> None:
     spec = embedder_spec(Settings())
     assert (spec.model, spec.query_prefix, spec.passage_prefix) == (None, None, None)
     assert BUNDLED_MODEL_ID == "intfloat/multilingual-e5-small"
-    # the default runtime is OpenVINO in f32: the manifest's model id names its recipe, each runtime its own
-    assert spec.model_id.startswith(BUNDLED_MODEL_ID + "@openvino-") and spec.model_id.endswith("-f32/int4-b32/v2")
+    # the default runtime is OpenVINO in f32 on its static int8: the manifest's model id names its recipe
+    assert spec.model_id.startswith(BUNDLED_MODEL_ID + "@openvino-") and spec.model_id.endswith("-f32/int8-static/v2")
     ort = embedder_spec(Settings(onnx_runtime="onnxruntime")).model_id
     assert ort.startswith(BUNDLED_MODEL_ID + "@onnxruntime-") and ort.endswith("/int4-b32/v2")
-    # auto: the bundled model's weights are 4-bit already; a model of one's own keeps fp32's
+    # auto on ONNX Runtime: the bundled model's weights are 4-bit already; a model of one's own keeps fp32's
     assert embedder_spec(Settings(model="/models/mine")).quantisation == "fp32"
     assert embedder_spec(Settings(onnx_quantisation="fp32")).model_id.endswith("/fp32/v2")
     assert embedder_spec(Settings(onnx_quantisation="int8", onnx_runtime="onnxruntime")).model_id.endswith("/int8/v2")
