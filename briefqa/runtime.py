@@ -21,14 +21,14 @@ from text.terms import Analyzer
 
 def embedder_spec(settings: Settings) -> EmbedderSpec:
     """The embedder the settings describe (the bundled default model is ``model=None``). For the
-    bundled model ``auto`` is int8-static on OpenVINO (its int8 kernels; fp32's accuracy on sets it
-    was not calibrated on) and int4-b32 on ONNX Runtime (the model's own 4-bit weights); another
-    model is exported in fp32 unless a quantisation is asked for (docs/performance.md)."""
+    bundled model ``auto`` is int4-b32 on either runtime (the model's own 4-bit weights: fp32's
+    accuracy on every machine measured; int8-static is faster, but its calibration moved with the
+    CPU and lost two briefing questions on one: docs/performance.md); another model is exported in
+    fp32 unless a quantisation is asked for."""
     model = None if settings.model == DEFAULT_MODEL else settings.model
     quantisation: str = settings.onnx_quantisation
     if quantisation == "auto":
-        bundled = "int8-static" if settings.onnx_runtime == "openvino" else "int4-b32"
-        quantisation = bundled if model is None else "fp32"
+        quantisation = "int4-b32" if model is None else "fp32"
     return EmbedderSpec(
         model_dir=settings.model_dir,
         backend=settings.embedder_backend,

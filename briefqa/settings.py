@@ -33,9 +33,9 @@ class Settings(BaseSettings):
     )
     onnx_quantisation: Literal["auto", "int4-b32", "fp32", "int8", "int8-static"] = Field(
         "auto",
-        description="The onnx backend's model: auto (bundled model: int8-static on OpenVINO, int4-b32 on ONNX "
-        "Runtime; fp32 for your own), int8-static (OpenVINO's int8, calibrated on public text: fp32's accuracy, "
-        "the fastest), int4-b32 (the bundled model's own 4-bit weights), fp32, or int8 (ONNX Runtime's, less exact).",
+        description="The onnx backend's model: auto (bundled model: int4-b32, its own 4-bit weights, fp32's accuracy; "
+        "fp32 for your own), int8-static (OpenVINO's int8, calibrated at set-up on public text: the fastest, its "
+        "accuracy moves with the CPU it was calibrated on), fp32, or int8 (ONNX Runtime's, less exact).",
     )
     onnx_runtime: Literal["openvino", "onnxruntime"] = Field(
         "openvino",

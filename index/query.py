@@ -50,7 +50,7 @@ class Query:
     """
 
     text: str
-    simplified: str  # NFKC, traditional → simplified: what the dense leg embeds
+    simplified: str  # NFKC, traditional → simplified: what scope and details match
     chinese: bool  # holds a Chinese character; a question without one is asked across languages
     terms: tuple[str, ...]
     lexical_terms: tuple[str, ...]

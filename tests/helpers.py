@@ -1,5 +1,6 @@
 """What tests share besides fixtures: the real briefing's path, settings for a data folder, a free
-port, and the real app served in a thread. Tests import these from here, never from a conftest."""
+port, the model under an embedder's wrappers, and the real app served in a thread. Tests import
+these from here, never from a conftest."""
 
 from __future__ import annotations
 
@@ -10,11 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from briefqa.settings import PROJECT_ROOT, Settings
-from index.embedding import Embedder
+from index.embedding import Embedder, ModelEmbedder
 
 BRIEFING = PROJECT_ROOT / "data" / "briefings" / "lingdao-xuekan-2025-06.txt"
 # The bundled briefing and the fictional library beside it: 9 issues of two publications.
 LIBRARY = [PROJECT_ROOT / "data" / "briefings", PROJECT_ROOT / "data" / "library"]
+
+
+def model_embedder(embedder: Embedder) -> ModelEmbedder:
+    """The model embedder inside ``make_embedder``'s wrappers (simplified reading, batching)."""
+    while not isinstance(embedder, ModelEmbedder):
+        embedder = embedder.inner  # type: ignore[attr-defined]
+    return embedder
 
 
 def settings_for(data_dir: Path, **overrides: object) -> Settings:

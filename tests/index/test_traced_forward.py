@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from index.embedding import Embedder, TracedForward, on_model_thread
+from tests.helpers import model_embedder
 
 TEXTS = [
     "query: 广州",
@@ -32,7 +33,7 @@ def torch_embedder() -> Embedder:
 @pytest.mark.slow
 @pytest.mark.parametrize("batch_size", [1, 2, 32])
 def test_traced_vectors_equal_the_eager_model_at_any_batch_size(torch_embedder: Embedder, batch_size: int) -> None:
-    model = torch_embedder.inner._model  # type: ignore[attr-defined]
+    model = model_embedder(torch_embedder)._model  # type: ignore[attr-defined]
     traced = TracedForward.of(model)
     assert traced is not None
     eager = model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
@@ -105,7 +106,7 @@ def test_in_length_order_batches_short_texts_together_and_returns_the_callers_or
 def test_one_core_encodes_side_by_side_equal_the_encode_on_every_core(torch_embedder: Embedder) -> None:
     """What the batching lanes do under load: two one-core encodes at once, in two threads (the
     tokenizer is shared: it must not see both at once), against one encode on all cores."""
-    inner = torch_embedder.inner  # type: ignore[attr-defined]
+    inner = model_embedder(torch_embedder)
     halves = [TEXTS[:3], TEXTS[3:]]
     side_by_side: dict[int, np.ndarray] = {}
     start = threading.Barrier(2)
@@ -126,7 +127,7 @@ def test_one_core_encodes_side_by_side_equal_the_encode_on_every_core(torch_embe
 @pytest.mark.slow
 def test_a_question_does_not_wait_for_a_busy_model_thread(torch_embedder: Embedder) -> None:
     """While the model thread embeds a long document, a question is encoded on one core elsewhere."""
-    inner = torch_embedder.inner  # type: ignore[attr-defined]
+    inner = model_embedder(torch_embedder)
     expected = inner._encode(["query: 新兴产业的发展路径是什么？"], 2)
     release = threading.Event()
     blocker = threading.Thread(target=lambda: on_model_thread(release.wait, 60))

@@ -32,7 +32,7 @@ RUNTIMES = [
 
 @pytest.fixture(scope="module", params=[*RUNTIMES, "torch:fp32:"])
 def searcher(request: pytest.FixtureRequest, briefing_settings: Settings, real_embedder: Embedder, tmp_path_factory):
-    """The default runtime (int8-static on OpenVINO, the bundled model) over the shared index; others over their own."""
+    """The default runtime (int4-b32 on OpenVINO, the bundled model) over the shared index; others over their own."""
     settings, embedder = briefing_settings, real_embedder
     backend, quantisation, runtime = request.param.split(":")
     default = (settings.embedder_backend, embedder_spec(settings).quantisation, settings.onnx_runtime)
