@@ -14,6 +14,7 @@ import pytest
 
 from briefqa.settings import PROJECT_ROOT, Settings
 from index.embedding.onnx import OnnxEmbedder, export_recipe
+from index.embedding.reading import ReadsSimplified
 from models.onnx_export import OnnxExportError, export
 
 TEXTS = [
@@ -99,7 +100,7 @@ def test_int8_vectors_stay_close_to_fp32(source: Path):
     from briefqa.runtime import make_embedder
 
     int8 = make_embedder(Settings(embedder_backend="onnx", onnx_quantisation="int8", onnx_runtime="onnxruntime"))
-    fp32 = OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5")
+    fp32 = fp32_reading(source)
     cosines = (int8.embed_passages(TEXTS) * fp32.embed_passages(TEXTS)).sum(axis=1)
     assert cosines.min() > 0.98, cosines
 
@@ -134,7 +135,7 @@ def test_int8_static_is_an_openvino_model_close_to_fp32_whatever_the_batch(sourc
     assert "/int8-static/" in embedder_spec(settings).model_id
     int8, fp32 = (
         make_embedder(settings),
-        OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5"),
+        fp32_reading(source),
     )
     sentences, questions = briefing_texts()
     for ours, theirs, texts in (
@@ -147,6 +148,11 @@ def test_int8_static_is_an_openvino_model_close_to_fp32_whatever_the_batch(sourc
     # doing; ONNX Runtime's dynamic int8, one scale per batch: 0.9970)
     alone = np.vstack([int8.embed_passages([t]) for t in sentences[:24]])
     assert (alone * int8.embed_passages(sentences[:24])).sum(axis=1).min() > 0.9999
+
+
+def fp32_reading(source: Path) -> ReadsSimplified:
+    """The fp32 export, reading texts as every served embedder does (simplified), to compare them with."""
+    return ReadsSimplified(OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5"))
 
 
 def briefing_texts() -> tuple[list[str], list[str]]:
@@ -165,7 +171,7 @@ def test_int4_b32_vectors_stay_within_a_measured_cosine_of_fp32(source: Path, ru
     from briefqa.runtime import make_embedder
 
     int4 = make_embedder(Settings(embedder_backend="onnx", onnx_quantisation="int4-b32", onnx_runtime=runtime))
-    fp32 = OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5")
+    fp32 = fp32_reading(source)
     sentences, questions = briefing_texts()
     assert len(sentences) > 50 and len(questions) == 76
     for ours, theirs in ((int4.embed_passages, fp32.embed_passages), (int4.embed_queries, fp32.embed_queries)):
@@ -185,7 +191,7 @@ def test_bf16_vectors_are_named_as_such_and_stay_close_to_fp32(source: Path):
     f32 = Settings(embedder_backend="onnx", onnx_quantisation="int4-b32")
     assert embedder_spec(settings).model_id != embedder_spec(f32).model_id
     bf16 = make_embedder(settings)
-    fp32 = OnnxEmbedder(export(source, source.with_name(f"{source.name}-onnx-fp32"), "fp32"), "e5")
+    fp32 = fp32_reading(source)
     sentences, questions = briefing_texts()
     for ours, theirs, texts in (
         (bf16.embed_passages, fp32.embed_passages, sentences),
