@@ -22,9 +22,6 @@ from bench.http_load import Client, serving
 from bench.timing import memory_mb, say, timed
 from briefqa.runtime import make_builder, make_embedder
 from briefqa.settings import PROJECT_ROOT, Settings
-from index.builder import IndexBuilder
-from index.errors import IndexMismatchError
-from index.sync import SyncReport
 
 SYNCED = re.compile(r"(\d+) passages\s+and\s+(\d+)\s+more\s+sentences\s+embedded")  # rich may wrap the line
 ASKED = "天使母基金规模多大？"
@@ -40,7 +37,7 @@ def build_version(settings: Settings, folder: Path, passages: int) -> dict[str, 
         paths = write_articles(folder, count)
         for stale in set(folder.glob("*.txt")) - set(paths):
             stale.unlink()
-        report, seconds = timed(lambda: sync(builder, [folder]))
+        report, seconds = timed(lambda: builder.sync_own_folder([folder]))
         index = builder.current()
         assert index is not None
         held = len(index.passages)
@@ -53,16 +50,6 @@ def build_version(settings: Settings, folder: Path, passages: int) -> dict[str, 
         "embedded_passages": report.embedded_passages,
         "embedded_sentences": report.embedded_sentences,
     }
-
-
-def sync(builder: IndexBuilder, paths: list[Path]) -> SyncReport:
-    """Sync ``paths`` into a folder a run before may have filled; a version another model built
-    (a run before a change of model or runtime) is started again from nothing."""
-    try:
-        return builder.sync(paths, remove_missing=True)
-    except IndexMismatchError:
-        say(f"  {builder.root}: built by another model or settings, rebuilt")
-        return builder.sync(paths, remove_missing=True, rebuild=True)
 
 
 def _readyz(port: int) -> dict[str, Any]:
@@ -94,7 +81,7 @@ def restart(data_dir: Path, folder: Path, env: dict[str, str], log: Path, questi
 
 def cold_ask(settings: Settings, env: dict[str, str]) -> dict[str, Any]:
     """Seconds of ``briefqa ask`` in a new process over the bundled briefing (indexed here first)."""
-    sync(make_builder(settings, make_embedder(settings)), [BRIEFINGS])
+    make_builder(settings, make_embedder(settings)).sync_own_folder([BRIEFINGS])
     child = {**os.environ, **env, "BRIEFQA_DATA_DIR": str(settings.data_dir)}
     command = [sys.executable, "-m", "cli", "ask", ASKED, "-k", "3", "--json"]
     started = time.perf_counter()

@@ -23,7 +23,6 @@ from evaluation.questions import Question, load_questions
 from evaluation.runner import PrecomputedQueries, retriever
 from index.embedding import Embedder
 from index.search import MODES, Searcher
-from index.store import IndexMismatchError
 from text.progress import Progress
 
 QUESTIONS = PROJECT_ROOT / "evaluation" / "questions"
@@ -125,10 +124,7 @@ def _measure(
     sized = settings.model_copy(update={"data_dir": work / f"index-{size}"})
     builder = make_builder(sized, embedder)
     embedding = partial(staged, "embedding passages")
-    try:
-        builder.sync([folder], remove_missing=True, progress=embedding)
-    except IndexMismatchError:  # built by another model or settings: the folder is the benchmark's own
-        builder.sync([folder], remove_missing=True, rebuild=True, progress=embedding)
+    builder.sync_own_folder([folder], progress=embedding)
     index = builder.load()
     searcher = make_searcher(sized, index, embedder)
     scores = tuple(_score_set(s, searcher, k, staged) for s in sets)

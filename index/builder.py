@@ -24,7 +24,7 @@ from index.backends.base import IndexBackend, SentenceRows
 from index.backends.local import LocalBackend
 from index.dense import DenseIndex
 from index.embedding import Embedder, in_length_order
-from index.errors import IndexMissingError
+from index.errors import IndexMismatchError, IndexMissingError
 from index.keyword import KeywordIndex
 from index.manifest import BuildSettings, Counts, Manifest, ModelInfo, SourceRecord
 from index.passage_index import PassageIndex
@@ -99,6 +99,14 @@ class IndexBuilder:
             incoming = read_changed(sources, folders, old, self.chunking, report)
             gone = gone_sources(sources, folders, old, remove_missing)
             return self._update(incoming, progress, old, gone, report)
+
+    def sync_own_folder(self, paths: list[Path], progress: Progress = no_progress) -> SyncReport:
+        """``sync`` (``remove_missing``) into a folder that is the caller's own cache (a benchmark's):
+        a version another model or other settings built is started again from nothing, not refused."""
+        try:
+            return self.sync(paths, remove_missing=True, progress=progress)
+        except IndexMismatchError:
+            return self.sync(paths, remove_missing=True, rebuild=True, progress=progress)
 
     def add(self, document: IngestedDocument) -> SyncReport:
         with self._lock():

@@ -1,4 +1,4 @@
-"""The bench's cached folders: a version another model built is started again, not an error."""
+"""A benchmark's own index folder: a version another model built is started again, not an error."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from bench.runtime import sync
 from briefqa.runtime import make_builder
 from index.errors import IndexMismatchError
 from tests.fakes import HashingEmbedder
@@ -19,6 +18,6 @@ def test_a_folder_another_model_filled_is_rebuilt_for_this_one(tmp_path: Path) -
     other = make_builder(settings, HashingEmbedder(32))
     with pytest.raises(IndexMismatchError):
         other.sync([BRIEFING])
-    report = sync(other, [BRIEFING])
+    report = other.sync_own_folder([BRIEFING])
     index = other.current()
     assert index is not None and index.vectors.shape[1] == 32 and report.embedded_passages == len(index.passages)
