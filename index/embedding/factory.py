@@ -62,13 +62,16 @@ class EmbedderSpec:
         vectors differ from fp32 ones, and depend on the batch), so the onnx runtime names its recipe;
         every id says the texts were read simplified (``ReadsSimplified``)."""
         name = BUNDLED_MODEL_ID if self.model is None else self.model
+        return name + self._recipe() + READS_SIMPLIFIED
+
+    def _recipe(self) -> str:
         if self.backend != "onnx":
-            return name + READS_SIMPLIFIED
+            return ""
         from models.onnx_export import FORMAT_VERSION, recipe_name
 
         if self.runtime == "openvino":
-            return f"{name}@{openvino_recipe(self.precision)}/{self.quantisation}/v{FORMAT_VERSION}{READS_SIMPLIFIED}"
-        return f"{name}@{recipe_name(self.quantisation)}{READS_SIMPLIFIED}"
+            return f"@{openvino_recipe(self.precision)}/{self.quantisation}/v{FORMAT_VERSION}"
+        return f"@{recipe_name(self.quantisation)}"
 
 
 def model_path(spec: EmbedderSpec) -> str:
