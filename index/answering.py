@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from index.evidence import ANSWER_DEPTH, coverage
 from index.search import Hit, SearchResult
-from text.normalize import normalize, normalize_with_origins
+from text.normalize import normalize, normalize_with_origins, simplify
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ class AbstentionPolicy:
     the keyword leg's best few). A question with no Chinese abstains when a name it gives is missing
     in every Chinese form, or when its best dense cosine is low and under a quarter of its words'
     Chinese forms are found. A question about a named or described issue that the library holds skips
-    the wording rules (责任编辑是谁 shares no word with the issue). Calibrated in docs/retrieval.md.
+    the wording rules (责任编辑是谁 shares no word with the issue). Last, a question asking for a count in a
+    measure word or for a year abstains when its answer sentence holds none (``index.answer_shape``).
+    Calibrated in docs/retrieval.md.
     """
 
     min_coverage: float = 0.3
@@ -123,4 +125,7 @@ def answer_question(
     """The answer sentence for a search, and whether to abstain (the question is off the corpus)."""
     if is_off_topic(result, policy or AbstentionPolicy()):
         return None, True
-    return pick_answer(result.hits, depth), False
+    answer, required = pick_answer(result.hits, depth), result.query.required
+    if answer is not None and required is not None and not required.search(simplify(answer.text)):
+        return None, True  # it asks how many 座 or which year, and the best sentence states another figure
+    return answer, False

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index.answer_shape import required_shape
 from text.cjk import has_chinese
 from text.english import Translation, translate
 from text.normalize import simplify
@@ -60,6 +61,7 @@ class Query:
     translated_terms: tuple[tuple[tuple[str, ...], ...], ...]  # per translation, per Chinese word: its terms
     shape: re.Pattern[str] | None  # what an answering sentence contains (``wanted_shape``)
     details: tuple[tuple[str, ...], ...] = ()  # per detail the question names (``details``): its written forms
+    required: re.Pattern[str] | None = None  # what the answer sentence must hold (``index.answer_shape``)
 
 
 def analyse(question: str, analyzer: Analyzer, knows: Callable[[str], bool]) -> Query:
@@ -81,6 +83,7 @@ def analyse(question: str, analyzer: Analyzer, knows: Callable[[str], bool]) -> 
         translated_terms=tuple(tuple(segmented[word] for word in t.chinese) for t in translations),
         shape=wanted_shape(question),
         details=details(simplify(question)),
+        required=required_shape(simplify(question)),
     )
 
 
