@@ -22,8 +22,11 @@ Sets = dict[str, tuple[list["Group"], int]]  # a set's name: its recorded groups
 def train_rerank(
     train: Annotated[list[Path], typer.Argument(help="BEIR folders or JSONL sets whose questions it learns from.")],
     only: Annotated[
-        str, typer.Option("--only", help="Learn from the questions whose id starts so (the rest are held out).")
-    ] = "",
+        list[str] | None,
+        typer.Option(
+            "--only", help="Learn from the questions whose id starts so (repeat for several; the rest are held out)."
+        ),
+    ] = None,
     held_out: Annotated[
         list[Path] | None, typer.Option("--held-out", help="More sets to report on (never learned from).")
     ] = None,
@@ -39,30 +42,46 @@ def train_rerank(
 
         briefqa train-rerank var/bench/cmrc-sentences --only TRIAL_ --held-out var/bench/drcd-sentences
         briefqa train-rerank var/bench/cmrc-sentences var/bench/cmrc-paragraphs --only TRIAL_ -o /tmp/r.json
+        briefqa train-rerank var/bench/cmrc-sentences var/bench/drcd-sentences --only TRIAL_ --only 5 --only 6
     """
     from evaluation.questions import QuestionSetError
     from evaluation.rerank_training import compare, fit
 
     try:
-        learned, held = _recorded(train, only, held_out or [])
+        learned, held = _recorded(train, tuple(only or [""]), held_out or [])
         model = fit([g for groups, _ in learned.values() for g in groups], strength)
         figures = {name: compare(groups, model, asked) for name, (groups, asked) in {**learned, **held}.items()}
     except (QuestionSetError, ValueError) as error:
         fail(str(error))
-    words = [*map(str, train), "--only", only, *[w for h in held_out or [] for w in ("--held-out", str(h))]]
-    command = "briefqa train-rerank " + shlex.join([*words, "--strength", str(strength), "--out", str(target)])
+    command = _command(train, only, held_out, strength, target)
     about = {"command": command, "learned from": list(learned), "replayed": figures}
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(model.to_json(about), encoding="utf-8")
+    _print(figures)
+    err.print(f"wrote {target}", highlight=False)
+
+
+def _print(figures: dict[str, dict[str, dict[str, float]]]) -> None:
     for name, by_method in figures.items():
         out.print(name, highlight=False)
         for method, scores in by_method.items():
             out.print(f"  {method:8} " + "  ".join(f"{k} {v:.3f}" for k, v in scores.items()), highlight=False)
-    err.print(f"wrote {target}", highlight=False)
 
 
-def _recorded(train: list[Path], only: str, held_out: list[Path]) -> tuple[Sets, Sets]:
-    """Each set searched once: the questions learned from (ids starting ``only``), and the rest."""
+def _command(
+    train: list[Path], only: list[str] | None, held_out: list[Path] | None, strength: float, target: Path
+) -> str:
+    """The command line that makes this model again."""
+    words = [
+        *map(str, train),
+        *[w for prefix in only or [] for w in ("--only", prefix)],
+        *[w for h in held_out or [] for w in ("--held-out", str(h))],
+    ]
+    return "briefqa train-rerank " + shlex.join([*words, "--strength", str(strength), "--out", str(target)])
+
+
+def _recorded(train: list[Path], only: tuple[str, ...], held_out: list[Path]) -> tuple[Sets, Sets]:
+    """Each set searched once: the questions learned from (ids starting with one of ``only``), and the rest."""
     from evaluation.questions import load_questions
 
     learned: Sets = {}
@@ -73,8 +92,9 @@ def _recorded(train: list[Path], only: str, held_out: list[Path]) -> tuple[Sets,
         if source in train:
             mine = [q.id for q in asked if q.id.startswith(only)]
             if not mine:
-                raise ValueError(f"no answerable question of {source} has an id starting {only!r}: check --only")
-            learned[f"{source} ({only}*)"] = ([g for g in groups if g.question.startswith(only)], len(mine))
+                wanted = " or ".join(map(repr, only))
+                raise ValueError(f"no answerable question of {source} has an id starting {wanted}: check --only")
+            learned[f"{source} ({'|'.join(only)}*)"] = ([g for g in groups if g.question.startswith(only)], len(mine))
             if len(mine) < len(asked):
                 rest = [g for g in groups if not g.question.startswith(only)]
                 held[f"{source} (held out)"] = (rest, len(asked) - len(mine))

@@ -63,3 +63,15 @@ def test_train_rerank_without_questions_to_learn_from_says_so(tmp_path: Path, fa
     result = CliRunner().invoke(app, args, terminal_width=200)
     assert result.exit_code == 1 and "has an id starting 'NOPE_': check --only" in " ".join(result.output.split())
     assert not (tmp_path / "r.json").exists() and "Traceback" not in result.output
+
+
+def test_train_rerank_learns_from_every_prefix_given(tmp_path: Path, fake_model: None):
+    folder, target = beir_folder(tmp_path / "bench"), tmp_path / "reranker.json"
+    args = ["train-rerank", str(folder), "--only", "TRIAL_", "--only", "DEV_4", "--out", str(target)]
+    result = CliRunner().invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    about = json.loads(target.read_text(encoding="utf-8"))["about"]
+    assert "--only TRIAL_ --only DEV_4" in about["command"]
+    assert about["learned from"] == [f"{folder} (TRIAL_|DEV_4*)"]
+    held = about["replayed"][f"{folder} (held out)"]
+    assert set(held) == {"mix", "learned"}  # DEV_5, whose prefix was not given, is still reported
