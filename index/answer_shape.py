@@ -25,9 +25,10 @@ _CLASSES = (
     "颗粒枚",
 )
 _MEASURES = "".join(sorted(set("".join(_CLASSES))))
-_COUNT = re.compile(rf"(?:多少|(?<![哪好])几)([{_MEASURES}])([\u4e00-\u9fff]{{0,2}})")
+_COUNT = re.compile(rf"(?:多少|(?<![哪好第])几)([{_MEASURES}])([\u4e00-\u9fff]{{0,2}})")
 _LIST = r"[^、，。]+、[^、，。]+[、和及与][^、，。]+"
-# A question that also asks which, what or who is not asking for the count it mentions (带领几个同伙建立哪个国家).
+# Not a count: 第几期 asks an ordinal, 好几次 is no question, and a question that also asks which, what or
+# who is not asking for the count it mentions (带领几个同伙建立哪个国家).
 _OTHER_ASK = re.compile(r"哪[个里位些家种]|什么|谁|为何|为什么|如何|怎么|怎样")
 _YEAR_ASKED = re.compile(r"哪一?年|what year", re.I)
 _YEAR = re.compile(r"[\d一二三四五六七八九十百千〇零元]\s*年")

@@ -31,7 +31,13 @@ def test_a_count_or_a_year_asked_for_is_what_an_answer_states(question, answerin
 
 @pytest.mark.parametrize(
     "question",
-    ["报社好几次报道了这件事吗？", "规划提出发展哪几类算力？", "他带领几个同伴建立了哪个国家？", "基金规模有多大？"],
+    [
+        "报社好几次报道了这件事吗？",
+        "这份简报是第几期？",
+        "规划提出发展哪几类算力？",
+        "他带领几个同伴建立了哪个国家？",
+        "基金规模有多大？",
+    ],
 )
 def test_questions_that_ask_no_count_in_a_measure_word_require_nothing(question):
     assert required_shape(question) is None
