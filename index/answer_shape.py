@@ -3,8 +3,9 @@
 A look-alike question (深圳计划到2025年建成多少座加氢站？ when no issue gives that plan) finds the right city
 and topic, and its best sentence states another figure (到2025年氢能产业规模达到500亿元). A count asked in
 a measure word (多少座, 几家, 多少辆) is answered by a number counted in that word's class (18座, 28间,
-1.2万辆), by a number alone (约有150万), by the noun counted (七部门 for 几个部门) or, for 几, by naming them
-(A、B和C); a year (哪一年) by a year (2018年, 万历十一年). Measured on CMRC and DRCD (docs/retrieval.md).
+1.2万辆), by a number in digits alone (约有150万; 之一 is no count), by the noun counted (七部门 for
+几个部门) or, for 几, by naming them (A、B和C); a year (哪一年) by a year (2018年, 万历十一年). Measured on
+CMRC and DRCD (docs/retrieval.md).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def required_shape(question: str) -> re.Pattern[str] | None:
     if count is not None and not _OTHER_ASK.search(question):
         measure, noun = count.group(1), count.group(2)
         accepted = _MEASURES if measure == "个" else "".join(c for c in _CLASSES if measure in c)
-        forms = [rf"{_NUMBER}\s*[{accepted}]", rf"{_NUMBER}(?![\u4e00-\u9fff\d.%％])"]
+        forms = [rf"{_NUMBER}\s*[{accepted}]", r"\d[\d.,]*[余多万亿千百]*(?![\u4e00-\u9fff\d.%％])"]
         forms += [rf"{_NUMBER}\s*{re.escape(noun)}"] if noun else []
         forms += [_LIST] if count.group(0).startswith("几") else []
         return re.compile("|".join(forms))

@@ -50,3 +50,10 @@ def test_a_near_miss_figure_abstains_where_the_asked_count_answers():
     assert answer_question(result(asked, [hit(plan, 1, [0.9])])) == (None, True)
     answer, abstained = answer_question(result(asked, [hit(built, 1, [0.9])]))
     assert not abstained and answer is not None and answer.text == built
+
+
+def test_a_numeral_inside_a_word_is_no_count():
+    shape = required_shape("深圳天使母基金已经投了多少个项目？")
+    assert shape is not None
+    assert not shape.search("2018年设立的规模100亿元的天使母基金已成为国内规模较大的天使投资母基金之一；")
+    assert shape.search("累计投资项目超过600个。")
