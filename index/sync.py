@@ -22,6 +22,7 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # why each unreadable file in a folder was left out
+    repeated: list[str] = field(default_factory=list)  # added documents whose file another one already is
     embedded_passages: int = 0
     embedded_sentences: int = 0  # besides the passages: a passage that is one sentence counts as a passage
     version: str | None = None
@@ -32,6 +33,7 @@ class SyncReport:
             f"{len(self.removed)} removed, {len(self.skipped)} skipped; {self.embedded_passages} passages "
             f"and {self.embedded_sentences} more sentences embedded"
             + (f"; index version {self.version}" if self.version else "; index unchanged")
+            + "".join(f"\n{note}" for note in self.repeated)
         )
 
     @property
@@ -93,6 +95,9 @@ def merged(
         doc_id = same_source.doc_id if same_source else _free_id(item.document.doc_id, final, item.document.sha256)
         item = item if item.document.doc_id == doc_id else with_doc_id(item, doc_id)
         (report.changed if same_source else report.added).append(doc_id)
+        twin = None if same_source else _same_file(item, final)
+        if twin is not None:  # a folder synced from a second place: both are searched, the text is there twice
+            report.repeated.append(_repeat_note(doc_id, item.document, twin))
         final[doc_id] = item
     report.removed = [doc_id for doc_id, d in (old.documents if old else {}).items() if d.source in gone]
     for doc_id in report.removed:
@@ -125,6 +130,17 @@ def documents_of(index: PassageIndex | None) -> dict[str, IngestedDocument]:
 
 def _by_source(index: PassageIndex | None) -> dict[str, Document]:
     return {d.source: d for d in index.documents.values()} if index else {}
+
+
+def _same_file(item: IngestedDocument, held: dict[str, IngestedDocument]) -> Document | None:
+    return next((d.document for d in held.values() if d.document.sha256 == item.document.sha256), None)
+
+
+def _repeat_note(doc_id: str, new: Document, held: Document) -> str:
+    return (
+        f"note: {doc_id} ({new.source}) is the same file as {held.doc_id} ({held.source}); both are indexed "
+        "(to keep one, ingest only the folders to keep with --sync, or DELETE /v1/documents/ID)"
+    )
 
 
 def _free_id(doc_id: str, taken: dict[str, IngestedDocument], sha256: str) -> str:

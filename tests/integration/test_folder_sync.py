@@ -236,3 +236,19 @@ def test_a_file_damaged_since_the_last_sync_keeps_its_indexed_version(settings: 
     index = builder.current()
     assert index is not None
     assert len(report.skipped) == 1 and report.removed == [] and "keji-jinrong-2025-08" in index.documents
+
+
+def test_the_same_file_from_a_second_folder_is_indexed_and_named(settings: Settings, folder: Path, tmp_path: Path):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(folder / "lingdao-xuekan-2025-06.txt", copy / "lingdao-xuekan-2025-06.txt")
+    embedder = CountingEmbedder()
+    _synced(settings, embedder, folder)
+    _, report = _synced(settings, embedder, copy)
+    [added] = report.added
+    assert added.startswith("lingdao-xuekan-2025-06-") and len(report.repeated) == 1
+    note = report.repeated[0]
+    assert f"{added} ({copy / 'lingdao-xuekan-2025-06.txt'})" in note and "lingdao-xuekan-2025-06 (" in note
+    assert note in report.summary() and "--sync" in note
+    _, again = _synced(settings, embedder, copy)
+    assert again.repeated == [] and not again.changes  # told once, when it is added
