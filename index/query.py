@@ -71,9 +71,10 @@ def analyse(question: str, analyzer: Analyzer, knows: Callable[[str], bool]) -> 
     # Each Chinese word an English question may stand for, segmented once for every use.
     segmented = {word: tuple(analyzer.terms(word)) for t in translations for word in t.chinese}
     terms = _known_terms(segmented, knows) if segmented else tuple(analyzer.terms(question))
+    simplified = simplify(question)
     return Query(
         text=question,
-        simplified=simplify(question),
+        simplified=simplified,
         chinese=chinese,
         terms=terms,
         lexical_terms=terms if chinese else (),
@@ -82,8 +83,8 @@ def analyse(question: str, analyzer: Analyzer, knows: Callable[[str], bool]) -> 
         translations=translations,
         translated_terms=tuple(tuple(segmented[word] for word in t.chinese) for t in translations),
         shape=wanted_shape(question),
-        details=details(simplify(question)),
-        required=required_shape(simplify(question)),
+        details=details(simplified),
+        required=required_shape(simplified),
     )
 
 
