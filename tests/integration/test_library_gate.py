@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from briefqa.runtime import make_builder
-from briefqa.settings import PROJECT_ROOT
+from briefqa.settings import PROJECT_ROOT, Settings
 from evaluation.answers import count_answers
 from evaluation.questions import load_questions
 from evaluation.runner import evaluate, searcher_for
@@ -18,21 +16,27 @@ pytestmark = pytest.mark.slow
 SET = PROJECT_ROOT / "evaluation" / "questions" / "library.jsonl"
 
 
-def test_the_library_set_ranks_the_gold_document_s_answer_first_for_90_percent(tmp_path: Path, real_embedder: Embedder):
-    """The library issue's gate: hybrid hit@1 >= 0.90, a hit counting only inside the question's gold issue."""
-    settings = settings_for(tmp_path)
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Settings:
+    """The nine issues indexed once with the real model, for every test here."""
+    settings = settings_for(tmp_path_factory.mktemp("library"))
     make_builder(settings, real_embedder).sync(LIBRARY)
+    return settings
+
+
+def test_the_library_set_ranks_the_gold_document_s_answer_first_for_90_percent(
+    settings: Settings, real_embedder: Embedder
+):
+    """The library issue's gate: hybrid hit@1 >= 0.90, a hit counting only inside the question's gold issue."""
     questions = load_questions(SET)
     hybrid = evaluate(SET, questions, settings, real_embedder, ["hybrid"], 10)["hybrid"]
     assert hybrid.evaluated == len(questions) >= 50
     assert hybrid.overall["hit@1"] >= 0.90, [(m.question, m.first_correct_rank) for m in hybrid.misses]
 
 
-def test_look_alike_questions_abstain_and_answerable_ones_do_not(tmp_path: Path, real_embedder: Embedder):
+def test_look_alike_questions_abstain_and_answerable_ones_do_not(settings: Settings, real_embedder: Embedder):
     """The library issue's abstention bars: >= 80 % of the look-alike unanswerable questions (the right
     city and topic, a detail no issue states) abstain; <= 2 % of the answerable ones do."""
-    settings = settings_for(tmp_path)
-    make_builder(settings, real_embedder).sync(LIBRARY)
     looks_alike, answerable = (
         load_questions(SET.with_name(name)) for name in ("library-unanswerable.jsonl", "library.jsonl")
     )
